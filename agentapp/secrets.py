@@ -1,0 +1,134 @@
+"""The API token lives in the OS keyring, behind a deliberately small interface.
+
+Why a wrapper: the rest of the app must never learn which keyring backend is in
+use, must never silently fall back to a plaintext file, and must be testable
+with an in-memory backend passed through the constructor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+SERVICE_NAME = "in.ivrsolutions.AgentCompanion"
+
+_T = TypeVar("_T")
+
+# Backends that "work" but do not protect anything: refusing them keeps the
+# token out of plaintext (keyrings.alt) and out of the void (fail/null).
+_INSECURE_MODULE_PREFIXES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+class SecretStoreError(Exception):
+    """Any failure talking to the keyring (locked, D-Bus gone, backend error)."""
+
+
+class InsecureKeyring(SecretStoreError):
+    """Raised instead of storing a token in a keyring that would not protect it."""
+
+
+def _priority(backend: KeyringBackend) -> float:
+    """A backend's priority; backends that raise while probing count as unusable."""
+    try:
+        return float(backend.priority)
+    except Exception:  # backends signal "not viable here" by raising from priority
+        return 0.0
+
+
+def backend_is_secure(backend: KeyringBackend) -> bool:
+    """True only for a real OS keyring (a chainer counts if it chains one)."""
+    module = type(backend).__module__
+    if module.startswith(_INSECURE_MODULE_PREFIXES):
+        return False
+    if module == "keyring.backends.chainer":
+        chained = getattr(backend, "backends", [])
+        return any(backend_is_secure(inner) for inner in chained)
+    return _priority(backend) >= 1
+
+
+class SecretStore:
+    """Blocking get/set/delete of the per-profile API token (username = profile)."""
+
+    def __init__(self, backend: KeyringBackend | None = None) -> None:
+        self._backend = backend
+
+    def _keyring(self) -> KeyringBackend:
+        # Resolved lazily so constructing a store does no D-Bus work at startup.
+        if self._backend is None:
+            self._backend = keyring.get_keyring()
+        return self._backend
+
+    def backend_name(self) -> str:
+        backend = self._keyring()
+        name = getattr(backend, "name", None)
+        return str(name) if name else f"{type(backend).__module__}.{type(backend).__name__}"
+
+    def is_secure(self) -> bool:
+        return backend_is_secure(self._keyring())
+
+    def get_token(self, profile: str) -> str | None:
+        try:
+            return self._keyring().get_password(SERVICE_NAME, profile)
+        except Exception as exc:
+            raise SecretStoreError(f"Could not read the API token from the keyring: {exc}") from exc
+
+    def set_token(self, profile: str, token: str) -> None:
+        if not token:
+            raise ValueError("token must not be empty")
+        if not self.is_secure():
+            raise InsecureKeyring(
+                f"No secure system keyring is available (found {self.backend_name()!r}). "
+                "The API token was not saved, because it would not be protected. "
+                "Install or unlock your desktop's keyring (e.g. GNOME Keyring or KWallet) "
+                "and sign in again."
+            )
+        try:
+            self._keyring().set_password(SERVICE_NAME, profile, token)
+        except Exception as exc:
+            raise SecretStoreError(f"Could not save the API token in the keyring: {exc}") from exc
+
+    def delete_token(self, profile: str) -> None:
+        """Remove the token; deleting a token that is not there is not an error."""
+        try:
+            self._keyring().delete_password(SERVICE_NAME, profile)
+        except keyring.errors.PasswordDeleteError:
+            return
+        except Exception as exc:
+            raise SecretStoreError(
+                f"Could not delete the API token from the keyring: {exc}"
+            ) from exc
+
+
+class AsyncSecretStore:
+    """The same operations off the UI loop: keyring calls can block on D-Bus."""
+
+    def __init__(self, store: SecretStore) -> None:
+        self._store = store
+
+    @property
+    def store(self) -> SecretStore:
+        return self._store
+
+    async def _run(self, func: Callable[..., _T], *args: str) -> _T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, func, *args)
+
+    async def get_token(self, profile: str) -> str | None:
+        return await self._run(self._store.get_token, profile)
+
+    async def set_token(self, profile: str, token: str) -> None:
+        await self._run(self._store.set_token, profile, token)
+
+    async def delete_token(self, profile: str) -> None:
+        await self._run(self._store.delete_token, profile)
+
+    async def backend_name(self) -> str:
+        return await self._run(self._store.backend_name)
+
+    async def is_secure(self) -> bool:
+        return await self._run(self._store.is_secure)
