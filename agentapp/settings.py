@@ -1,0 +1,291 @@
+"""Every user setting declared once, stored per profile as a versioned JSON file.
+
+Why JSON and not TOML: the stdlib reads TOML (tomllib) but cannot write it, and
+settings are written by the app far more often than edited by hand; JSON keeps
+us dependency-free and round-trips exactly. Why not QSettings: this module is
+used below the Qt layer (services, tests) and must not import Qt.
+
+Secrets never live here: the API token belongs in the OS keyring
+(``agentapp.secrets``); any key that looks like a secret is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import builtins
+import contextlib
+import copy
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
+
+from agentapp import paths
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_SECRET_KEY_RE = re.compile(r"token|passw|secret|api_?key|credential|private_?key", re.I)
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class SecretSettingError(ValueError):
+    """Raised when code tries to put something secret-looking into settings."""
+
+
+def looks_secret(key: str, value: object) -> bool:
+    """A key naming a token/password/secret holds a secret, unless it is a flag."""
+    return bool(_SECRET_KEY_RE.search(key)) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One setting: its key, Python type, default, and a human label for the UI."""
+
+    key: str
+    type: builtins.type
+    default: T
+    label: str
+    choices: tuple[T, ...] = ()
+    check: Callable[[T], bool] | None = None
+
+    def __post_init__(self) -> None:
+        if looks_secret(self.key, self.default):
+            raise SecretSettingError(f"{self.key!r} looks like a secret; use the keyring")
+        if not self.is_valid(self.default):
+            raise ValueError(f"default for {self.key!r} is invalid: {self.default!r}")
+
+    def is_valid(self, value: object) -> bool:
+        if self.type is int and isinstance(value, bool):
+            return False  # bool is an int subclass; a flag is never a port number
+        if not isinstance(value, self.type):
+            return False
+        if self.choices and value not in self.choices:
+            return False
+        return self.check is None or self.check(cast(T, value))
+
+    def to_json(self, value: T) -> object:
+        if isinstance(value, bytes):
+            return base64.b64encode(value).decode("ascii")
+        return value
+
+    def from_json(self, raw: object) -> object:
+        if self.type is bytes and isinstance(raw, str):
+            try:
+                return base64.b64decode(raw.encode("ascii"), validate=True)
+            except ValueError:
+                return raw  # not base64: fails validation, falls back to default
+        return raw
+
+
+def _is_http_url(value: str) -> bool:
+    return value.startswith(("http://", "https://")) and len(value) > len("https://")
+
+
+def _is_url_or_empty(value: str) -> bool:
+    return value == "" or _is_http_url(value)
+
+
+def _is_path_map(value: dict[str, str]) -> bool:
+    return all(isinstance(k, str) and isinstance(v, str) and v.startswith("/")
+               for k, v in value.items())
+
+
+def _is_digits_or_empty(value: str) -> bool:
+    return value == "" or value.isdigit()
+
+
+def _is_did(value: str) -> bool:
+    return value == "" or re.fullmatch(r"\+?\d{3,15}", value) is not None
+
+
+API_BASE_URL = Setting("api/base_url", str, "https://api.ivrsolutions.in", "API base URL",
+                       check=_is_http_url)
+API_PATH_OVERRIDES: Setting[dict[str, str]] = Setting(
+    "api/path_overrides", dict, {}, "Endpoint path overrides", check=_is_path_map)
+AGENT_EXTENSION = Setting("agent/extension", str, "", "Your extension",
+                          check=_is_digits_or_empty)
+AGENT_DID = Setting("agent/did", str, "", "Caller ID (DID)", check=_is_did)
+PHONE_DEFAULT_REGION = Setting("phone/default_region", str, "IN", "Default country",
+                               check=lambda v: re.fullmatch(r"[A-Z]{2}", v) is not None)
+DIAL_TEL_ACTION = Setting("dial/tel_action", str, "prefill", "When a tel: link is opened",
+                          choices=("prefill", "dial"))
+DIAL_CALLING_HOURS_START = Setting("dial/calling_hours_start", str, "09:00",
+                                   "Calling hours start", check=lambda v: bool(_TIME_RE.match(v)))
+DIAL_CALLING_HOURS_END = Setting("dial/calling_hours_end", str, "21:00",
+                                 "Calling hours end", check=lambda v: bool(_TIME_RE.match(v)))
+WEBHOOK_HOST = Setting("webhook/host", str, "127.0.0.1", "Webhook listen address",
+                       check=lambda v: v != "")
+WEBHOOK_PORT = Setting("webhook/port", int, 0, "Webhook listen port (0 = any free port)",
+                       check=lambda v: 0 <= v <= 65535)
+WEBHOOK_PUBLIC_URL = Setting("webhook/public_url", str, "", "Public webhook URL",
+                             check=_is_url_or_empty)
+WEBHOOK_SECRET_ENABLED = Setting("webhook/secret_enabled", bool, True,
+                                 "Sign webhooks with a shared secret")
+UI_THEME = Setting("ui/theme", str, "system", "Theme", choices=("system", "light", "dark"))
+UI_GEOMETRY = Setting("ui/geometry", bytes, b"", "Window geometry")
+
+ALL_SETTINGS: tuple[Setting[Any], ...] = (
+    API_BASE_URL, API_PATH_OVERRIDES, AGENT_EXTENSION, AGENT_DID, PHONE_DEFAULT_REGION,
+    DIAL_TEL_ACTION, DIAL_CALLING_HOURS_START, DIAL_CALLING_HOURS_END, WEBHOOK_HOST,
+    WEBHOOK_PORT, WEBHOOK_PUBLIC_URL, WEBHOOK_SECRET_ENABLED, UI_THEME, UI_GEOMETRY,
+)
+
+SCHEMA_KEY = "app/schema_version"
+
+# v0 = the pre-release flat layout (no sections, no version, and it could hold
+# the token in plaintext). Upgrading moves keys into sections and drops secrets.
+_V0_RENAMES = {
+    "base_url": "api/base_url", "extension": "agent/extension", "did": "agent/did",
+    "region": "phone/default_region", "tel_action": "dial/tel_action", "theme": "ui/theme",
+}
+
+
+def _upgrade_v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
+    upgraded: dict[str, Any] = {}
+    for key, value in data.items():
+        new_key = _V0_RENAMES.get(key, key)
+        if looks_secret(new_key, value):
+            log.warning("settings upgrade: dropped secret-looking key %r", key)
+            continue
+        upgraded[new_key] = value
+    return upgraded
+
+
+# UPGRADES[n] turns a version-n dict into version n+1; append, never edit.
+UPGRADES: list[Callable[[dict[str, Any]], dict[str, Any]]] = [_upgrade_v0_to_v1]
+SCHEMA_VERSION = len(UPGRADES)
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Run every upgrade step from the file's version to SCHEMA_VERSION, in order."""
+    version = data.get(SCHEMA_KEY, 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        log.warning("settings: bad schema version %r, treating as 0", version)
+        version = 0
+    if version > SCHEMA_VERSION:
+        log.warning("settings written by a newer app (v%s); keeping what we understand",
+                    version)
+        return dict(data)
+    for step in UPGRADES[version:]:
+        data = step({k: v for k, v in data.items() if k != SCHEMA_KEY})
+    return {**data, SCHEMA_KEY: max(version, SCHEMA_VERSION)}
+
+
+class Settings:
+    """Typed get/set over one profile's settings file; load/save are blocking file I/O."""
+
+    def __init__(self, path: Path, declarations: Iterable[Setting[Any]] = ALL_SETTINGS) -> None:
+        self._path = path
+        self._declared = {s.key: s for s in declarations}
+        self._data: dict[str, Any] = {SCHEMA_KEY: SCHEMA_VERSION}
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def for_profile(cls, profile: str) -> Settings:
+        return cls(paths.settings_file(profile))
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def declarations(self) -> Mapping[str, Setting[Any]]:
+        return self._declared
+
+    def get(self, setting: Setting[T]) -> T:
+        raw = self._data.get(setting.key, setting.default)
+        return cast(T, copy.deepcopy(raw))  # callers may mutate dicts freely
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        if looks_secret(setting.key, value):
+            raise SecretSettingError(f"refusing to store {setting.key!r}: use the keyring")
+        if not setting.is_valid(value):
+            raise ValueError(f"invalid value for {setting.key}: {value!r}")
+        self._data[setting.key] = copy.deepcopy(value)
+
+    def reset(self, setting: Setting[Any]) -> None:
+        self._data.pop(setting.key, None)
+
+    def load(self) -> None:
+        """Read, upgrade and validate the file; anything wrong falls back to defaults."""
+        try:
+            text = self._path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self._data = {SCHEMA_KEY: SCHEMA_VERSION}
+            return
+        try:
+            raw = json.loads(text)
+            if not isinstance(raw, dict):
+                raise ValueError("top level is not an object")
+        except ValueError as exc:
+            backup = self._path.with_suffix(".json.corrupt")
+            log.warning("settings file %s is unreadable (%s); using defaults, copy kept at %s",
+                        self._path, exc, backup)
+            with contextlib.suppress(OSError):
+                os.replace(self._path, backup)
+            self._data = {SCHEMA_KEY: SCHEMA_VERSION}
+            return
+        self._data = self._validated(upgrade(raw))
+
+    def _validated(self, data: dict[str, Any]) -> dict[str, Any]:
+        clean: dict[str, Any] = {}
+        for key, raw in data.items():
+            setting = self._declared.get(key)
+            if setting is None:
+                if key == SCHEMA_KEY or not looks_secret(key, raw):
+                    clean[key] = raw  # keep keys from newer versions untouched
+                else:
+                    log.warning("settings: dropped secret-looking key %r", key)
+                continue
+            value = setting.from_json(raw)
+            if setting.is_valid(value):
+                clean[key] = value
+            else:
+                log.warning("settings: %s has invalid value %r; using default %r",
+                            key, raw, setting.default)
+        return clean
+
+    def _serialised(self) -> str:
+        out: dict[str, object] = {}
+        for key, value in self._data.items():
+            if looks_secret(key, value):
+                raise SecretSettingError(f"refusing to write {key!r} to the settings file")
+            setting = self._declared.get(key)
+            out[key] = setting.to_json(value) if setting else value
+        return json.dumps(out, indent=2, sort_keys=True) + "\n"
+
+    def save(self) -> None:
+        """Atomic write: a temp file in the same directory, then os.replace."""
+        self._write(self._serialised())
+
+    def _write(self, text: str) -> None:
+        with self._write_lock:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=self._path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, self._path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+
+    async def aload(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.load)
+
+    async def asave(self) -> None:
+        # Serialise on the loop thread so later set() calls can't race the writer.
+        text = self._serialised()
+        await asyncio.get_running_loop().run_in_executor(None, self._write, text)
