@@ -1,0 +1,170 @@
+"""One running app per user and profile; later launches hand their argv to it.
+
+Why a local socket and not a lock file: the second launch (e.g. a clicked
+``tel:`` link) must *deliver* its target to the running window, not just
+notice it. Protocol: the client sends one JSON object on one line, the server
+answers ``ok`` on one line. Anything else is ignored with a log line.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+log = logging.getLogger(__name__)
+
+ACK = b"ok\n"
+MAX_MESSAGE_BYTES = 64 * 1024
+
+
+def instance_name(profile: str, user: str | None = None) -> str:
+    """A short, filesystem-safe socket name unique to this user and profile."""
+    who = user if user is not None else getpass.getuser()
+    digest = hashlib.sha256(f"{who}\0{profile}".encode()).hexdigest()[:20]
+    return f"agentapp-{digest}"
+
+
+class SingleInstance(QObject):
+    """Forward to a running instance, or become the one that listens."""
+
+    message_received = Signal(dict)
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._name = name
+        self._server: QLocalServer | None = None
+        self._buffers: dict[QLocalSocket, bytearray] = {}
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def try_forward(self, message: dict[str, Any], timeout_ms: int = 1000) -> bool:
+        """True when a running instance acknowledged the message (caller then exits).
+
+        With a QCoreApplication it waits in a local event loop, so a server in
+        the same thread keeps working; without one it uses Qt's blocking waits.
+        """
+        payload = json.dumps(message, separators=(",", ":")).encode() + b"\n"
+        socket = QLocalSocket()
+        try:
+            if QCoreApplication.instance() is None:
+                return self._forward_blocking(socket, payload, timeout_ms) == ACK
+            return self._forward_in_event_loop(socket, payload, timeout_ms) == ACK
+        finally:
+            socket.abort()
+
+    def _forward_blocking(self, socket: QLocalSocket, payload: bytes, timeout_ms: int) -> bytes:
+        socket.connectToServer(self._name)
+        if not socket.waitForConnected(timeout_ms):
+            return b""
+        socket.write(payload)
+        if not socket.waitForBytesWritten(timeout_ms):
+            return b""
+        reply = bytearray()
+        while len(reply) < len(ACK):
+            ready = socket.bytesAvailable() > 0 or socket.waitForReadyRead(timeout_ms)
+            reply += socket.readAll().data()  # the server may close right after acking
+            if not ready:
+                break
+        return bytes(reply)
+
+    def _forward_in_event_loop(
+        self, socket: QLocalSocket, payload: bytes, timeout_ms: int
+    ) -> bytes:
+        loop = QEventLoop()
+        reply = bytearray()
+
+        def on_ready_read() -> None:
+            reply.extend(socket.readAll().data())
+            if len(reply) >= len(ACK):
+                loop.quit()
+
+        socket.connected.connect(lambda: socket.write(payload))
+        socket.readyRead.connect(on_ready_read)
+        socket.disconnected.connect(loop.quit)
+        socket.errorOccurred.connect(lambda _error: loop.quit())
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        timer.start(timeout_ms)
+        socket.connectToServer(self._name)
+        if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+            loop.exec()
+        timer.stop()
+        reply.extend(socket.readAll().data())
+        return bytes(reply)
+
+    def listen(self) -> None:
+        """Start serving; a socket file left by a crashed instance is removed first."""
+        if self._server is not None:
+            return
+        QLocalServer.removeServer(self._name)
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not server.listen(self._name):
+            raise RuntimeError(f"cannot listen on {self._name}: {server.errorString()}")
+        server.newConnection.connect(self._accept)
+        self._server = server
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for socket in list(self._buffers):
+            socket.abort()
+        self._buffers.clear()
+
+    def _accept(self) -> None:
+        assert self._server is not None
+        while (socket := self._server.nextPendingConnection()) is not None:
+            self._buffers[socket] = bytearray()
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(lambda s=socket: self._drop(s))
+            if socket.bytesAvailable():
+                self._read(socket)
+
+    def _drop(self, socket: QLocalSocket) -> None:
+        self._buffers.pop(socket, None)
+        socket.deleteLater()
+
+    def _read(self, socket: QLocalSocket) -> None:
+        buffer = self._buffers.get(socket)
+        if buffer is None:
+            return
+        buffer += socket.readAll().data()
+        if b"\n" not in buffer:
+            if len(buffer) > MAX_MESSAGE_BYTES:
+                log.warning("single instance: message too long, dropped")
+                self._finish(socket, ack=False)
+            return
+        line = bytes(buffer).split(b"\n", 1)[0]
+        message = self._parse(line)
+        self._finish(socket, ack=message is not None)
+        if message is not None:
+            self.message_received.emit(message)
+
+    def _finish(self, socket: QLocalSocket, *, ack: bool) -> None:
+        self._buffers.pop(socket, None)
+        if ack:
+            socket.write(ACK)
+            socket.flush()
+        socket.disconnectFromServer()
+
+    @staticmethod
+    def _parse(line: bytes) -> dict[str, Any] | None:
+        try:
+            message = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            log.warning("single instance: ignored a malformed message")
+            return None
+        if not isinstance(message, dict):
+            log.warning("single instance: ignored a message that is not an object")
+            return None
+        return message
