@@ -1,0 +1,178 @@
+"""Click-to-call with every guard an agent would otherwise learn about the hard way.
+
+Guards run in a fixed order and each refusal says what to do. The
+click-to-call itself is NEVER retried: a request that timed out may still
+ring two phones, and a second attempt would ring them twice. The same number
+within a few seconds is refused for the same reason (double-clicks, repeated
+``tel:`` launches).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, time
+from typing import Protocol
+
+from agentapp.api.errors import ApiError
+from agentapp.core.call import CallTimeline
+from agentapp.core.calling_hours import DEFAULT_END, DEFAULT_START, is_within
+from agentapp.core.phone import InvalidNumber, PhoneNumber, did_for_api, parse_dial_target
+from agentapp.core.session import Session
+from agentapp.services.observable import Observable
+from agentapp.services.status import AgentInfo, DidInfo
+
+log = logging.getLogger(__name__)
+
+REPEAT_WINDOW_S = 5.0
+
+
+class DialRefused(Exception):
+    """The call was not placed; ``code`` for logic, ``message`` for the agent."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class NeedsConfirmation(DialRefused):
+    """Outside calling hours: dial again with ``confirmed_outside_hours=True`` if meant."""
+
+
+class CallStartedLike(Protocol):
+    @property
+    def logid(self) -> str: ...
+
+
+class ClickToCallApi(Protocol):
+    async def click_to_call(self, *, did: str, ext_no: str, phone: str) -> CallStartedLike: ...
+
+
+class Tracker(Protocol):
+    def begin(self, ext_no: str, customer: str) -> CallTimeline: ...
+    def track(
+        self, logid: str, ext_no: str, customer: str, *, call_id: str | None = None
+    ) -> CallTimeline: ...
+    def reject(self, call_id: str, message: str) -> CallTimeline | None: ...
+
+
+class StatusLookup(Protocol):
+    def agent(self, ext_no: str) -> AgentInfo | None: ...
+    def did(self, number: str) -> DidInfo | None: ...
+
+
+class Connectivity(Protocol):
+    @property
+    def is_online(self) -> bool: ...
+    def report_success(self) -> None: ...
+    def report_failure(self, exc: BaseException) -> None: ...
+
+
+class DialingService:
+    def __init__(
+        self,
+        api: ClickToCallApi,
+        tracker: Tracker,
+        status: StatusLookup,
+        connectivity: Connectivity,
+        session: Callable[[], Session | None],
+        clock: Callable[[], float],
+        calling_hours: tuple[time, time] = (DEFAULT_START, DEFAULT_END),
+        now_local: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self._api = api
+        self._tracker = tracker
+        self._status = status
+        self._connectivity = connectivity
+        self._session = session
+        self._clock = clock
+        self._calling_hours = calling_hours
+        self._now_local = now_local
+        self._in_flight = False
+        self._last_dial: tuple[str, float] | None = None
+        self.busy: Observable[bool] = Observable(False)
+
+    async def dial(
+        self, target: str | PhoneNumber, *, confirmed_outside_hours: bool = False
+    ) -> CallTimeline:
+        """Place one click-to-call; raises ``DialRefused`` (or ``NeedsConfirmation``)."""
+        number, session = self._check(target, confirmed_outside_hours)
+        self._in_flight = True
+        self._last_dial = (number.e164, self._clock())
+        self.busy.set(True)
+        pending = self._tracker.begin(session.ext_no, number.display())
+        try:
+            started = await self._api.click_to_call(
+                did=did_for_api(session.did), ext_no=session.ext_no, phone=number.for_api()
+            )
+        except ApiError as exc:
+            self._connectivity.report_failure(exc)
+            self._tracker.reject(pending.call_id, exc.user_message)
+            log.info("click-to-call refused by the API: %s", type(exc).__name__)
+            raise DialRefused("api_error", exc.user_message) from exc
+        except BaseException:
+            self._tracker.reject(pending.call_id, "The call could not be started.")
+            raise
+        finally:
+            self._in_flight = False
+            self.busy.set(False)
+        self._connectivity.report_success()
+        return self._tracker.track(
+            started.logid, session.ext_no, number.display(), call_id=pending.call_id
+        )
+
+    def _check(self, target: str | PhoneNumber, confirmed: bool) -> tuple[PhoneNumber, Session]:
+        """Every guard, in the documented order; returns what the call needs."""
+        try:
+            number = target if isinstance(target, PhoneNumber) else parse_dial_target(target)
+        except InvalidNumber as exc:
+            raise DialRefused("invalid_number", exc.reason) from exc
+        session = self._session()
+        if session is None:
+            raise DialRefused("not_signed_in", "Sign in before placing calls.")
+        if not session.ext_no.strip():
+            raise DialRefused("no_extension", "Choose your extension in the status panel first.")
+        if not session.did.strip():
+            raise DialRefused("no_did", "Choose a caller-ID number (DID) first.")
+        self._check_line(session)
+        self._check_repeat(number)
+        if not self._connectivity.is_online:
+            raise DialRefused(
+                "offline", "You are offline. The call can be placed once the connection is back."
+            )
+        start, end = self._calling_hours
+        if not confirmed and not is_within(self._now_local(), start, end):
+            raise NeedsConfirmation(
+                "outside_hours",
+                f"It is outside calling hours ({start:%H:%M}–{end:%H:%M}). Call anyway?",
+            )
+        return number, session
+
+    def _check_line(self, session: Session) -> None:
+        agent = self._status.agent(session.ext_no)
+        if agent is not None and not agent.enabled:
+            raise DialRefused(
+                "extension_disabled",
+                f"Extension {session.ext_no} is disabled. Ask your admin to enable it.",
+            )
+        if agent is not None and agent.expired:
+            raise DialRefused(
+                "extension_expired",
+                f"Extension {session.ext_no} has expired. Ask your admin to renew it.",
+            )
+        did = self._status.did(session.did)
+        if did is not None and not did.active:
+            raise DialRefused(
+                "did_inactive", f"Caller-ID {session.did} is inactive. Choose another DID."
+            )
+
+    def _check_repeat(self, number: PhoneNumber) -> None:
+        if self._in_flight:
+            raise DialRefused("busy", "A call is already being set up. Wait for it to start.")
+        if self._last_dial is not None:
+            last_number, at = self._last_dial
+            if last_number == number.e164 and self._clock() - at < REPEAT_WINDOW_S:
+                raise DialRefused(
+                    "duplicate", f"{number.display()} was just dialled. Wait a few seconds."
+                )

@@ -1,0 +1,154 @@
+"""Extensions and DIDs, kept fresh in the background for the status view and dial guards.
+
+One owned task refreshes every ``interval_s``; ``refresh()`` is "latest wins"
+(a new refresh cancels one still running), so a click on Refresh never
+races an older answer into the view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from agentapp.api.errors import ApiError
+from agentapp.core.phone import InvalidNumber, did_for_api
+from agentapp.services.observable import Observable
+
+log = logging.getLogger(__name__)
+
+
+class AgentInfo(Protocol):
+    @property
+    def ext_no(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def expired(self) -> bool: ...
+
+
+class DidInfo(Protocol):
+    @property
+    def number(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+
+
+class StatusApi(Protocol):
+    async def agents(self) -> Sequence[AgentInfo]: ...
+    async def dids(self) -> Sequence[DidInfo]: ...
+
+
+class OutcomeSink(Protocol):
+    def report_success(self) -> None: ...
+    def report_failure(self, exc: BaseException) -> None: ...
+
+
+@dataclass(frozen=True)
+class StatusSnapshot:
+    """What we last knew; ``error`` is set (and the old lists kept) when a refresh failed."""
+
+    agents: Mapping[str, AgentInfo] = field(default_factory=dict)
+    dids: Mapping[str, DidInfo] = field(default_factory=dict)
+    fetched_at: float | None = None
+    error: str = ""
+
+
+def did_key(number: str) -> str:
+    """DIDs compare by API digits, so ``+9111…`` and ``9111…`` are the same line."""
+    try:
+        return did_for_api(number)
+    except InvalidNumber:
+        return number.strip()
+
+
+class StatusService:
+    def __init__(
+        self,
+        api: StatusApi,
+        interval_s: float = 60.0,
+        *,
+        clock: Callable[[], float] = time.time,
+        connectivity: OutcomeSink | None = None,
+    ) -> None:
+        self._api = api
+        self._interval_s = interval_s
+        self._clock = clock
+        self._connectivity = connectivity
+        self.snapshot: Observable[StatusSnapshot] = Observable(StatusSnapshot())
+        self._loop_task: asyncio.Task[None] | None = None
+        self._refresh_task: asyncio.Task[StatusSnapshot] | None = None
+
+    def agent(self, ext_no: str) -> AgentInfo | None:
+        return self.snapshot.value.agents.get(ext_no.strip())
+
+    def did(self, number: str) -> DidInfo | None:
+        return self.snapshot.value.dids.get(did_key(number))
+
+    def start(self) -> None:
+        """Start the periodic refresh (first run immediately); call inside the loop."""
+        if self._loop_task is None or self._loop_task.done():
+            self._loop_task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        tasks = [t for t in (self._loop_task, self._refresh_task) if t is not None]
+        self._loop_task = self._refresh_task = None
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def refresh(self) -> StatusSnapshot:
+        """Fetch now; cancels a refresh still in flight. Never raises ApiError.
+
+        A caller whose refresh was superseded gets the newer refresh's result,
+        not a CancelledError.
+        """
+        previous = self._refresh_task
+        if previous is not None and not previous.done():
+            previous.cancel()
+        task = asyncio.get_running_loop().create_task(self._fetch())
+        self._refresh_task = task
+        while True:
+            try:
+                return await task
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                latest = self._refresh_task
+                if current is not None and current.cancelling():
+                    raise
+                if latest is None or latest is task:
+                    raise
+                task = latest
+
+    async def _run(self) -> None:
+        while True:
+            await self.refresh()
+            await asyncio.sleep(self._interval_s)
+
+    async def _fetch(self) -> StatusSnapshot:
+        try:
+            agents, dids = await asyncio.gather(self._api.agents(), self._api.dids())
+        except ApiError as exc:
+            if self._connectivity is not None:
+                self._connectivity.report_failure(exc)
+            old = self.snapshot.value
+            failed = StatusSnapshot(old.agents, old.dids, old.fetched_at, exc.user_message)
+            self.snapshot.emit(failed)
+            return failed
+        if self._connectivity is not None:
+            self._connectivity.report_success()
+        fresh = StatusSnapshot(
+            agents={a.ext_no: a for a in agents},
+            dids={did_key(d.number): d for d in dids},
+            fetched_at=self._clock(),
+        )
+        self.snapshot.emit(fresh)
+        return fresh
