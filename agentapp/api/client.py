@@ -111,9 +111,14 @@ class IvrClient:
         return pa.parse_account(await self._read("key_authentication", {}))
 
     async def is_sandbox(self) -> bool:
-        """True when ``/_sandbox/info`` answers 200 (our stand-in server); never raises."""
+        """True when ``/_sandbox/info`` answers 200 (our stand-in server); never raises.
+
+        The control API wants the same token; it goes only to our own base URL.
+        """
         try:
-            response = await self._http.get(self.base_url + "/_sandbox/info")
+            response = await self._http.get(
+                self.base_url + "/_sandbox/info", headers=self._transport.auth_headers()
+            )
         except httpx.HTTPError:
             return False
         return response.status_code == 200

@@ -37,6 +37,19 @@ _FIELD_PATTERNS = (
 )
 
 
+# 404 messages that name no item: the web server's own "no such route" answer.
+_ROUTE_NOT_FOUND = {
+    "", "not found", "404", "404 not found", "404: not found", "page not found",
+    "route not found", "url not found", "the requested url was not found on this server.",
+    "the requested url was not found on this server", "unknown endpoint", "no route found",
+}
+
+
+def is_route_not_found(message: str, json_envelope: bool) -> bool:
+    """A 404 about the *path* (HTML, plain text, or a generic JSON "Not Found")."""
+    return not json_envelope or message.strip().lower() in _ROUTE_NOT_FOUND
+
+
 def field_from_message(message: str) -> str | None:
     """``"phone is required"`` -> ``phone``; ``"Did No. Invalid"`` -> ``did``."""
     lowered = message.lower()
@@ -96,7 +109,8 @@ def error_for_status(
     if code == 400 or code == 422:
         return ValidationError(message or "invalid request", field=field_from_message(message))
     if code == 404:
-        return NotFoundError(message or "not found", path_missing=not json_envelope)
+        missing = is_route_not_found(message, json_envelope)
+        return NotFoundError(message or "not found", path_missing=missing)
     if code == 429:
         return RateLimitedError(message or "rate limited", retry_after=retry_after)
     if 500 <= code <= 599:
@@ -106,6 +120,8 @@ def error_for_status(
 
 def _error_for_body_status(status: object, message: str) -> ApiError:
     code = status_code_of(status)
+    if code == 404:
+        return NotFoundError(message or "not found")  # the route itself answered
     if code is not None:
         return error_for_status(code, message, json_envelope=True)
     lowered = message.lower()

@@ -3,6 +3,7 @@ result or raises MalformedResponseError, and nothing else."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -76,10 +77,8 @@ PARSERS: dict[str, Callable[[Any], object]] = {
 
 
 def _typed_or_malformed(parse: Callable[[Any], object], body: object) -> None:
-    try:
+    with contextlib.suppress(MalformedResponseError):
         parse(body)
-    except MalformedResponseError:
-        pass
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -61,6 +61,9 @@ def test_404_json_is_not_found_but_html_404_is_path_missing() -> None:
         checked_body(404, {"content-type": "text/html"}, b"<html><body>Not Found</body></html>")
     assert html_404.value.path_missing
     assert "--check-api" in html_404.value.user_message
+    with pytest.raises(NotFoundError) as generic_404:
+        checked_body(404, JSON, _body({"status": 404, "message": "Not Found"}))
+    assert generic_404.value.path_missing
 
 
 def test_429_carries_retry_after() -> None:
