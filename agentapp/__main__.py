@@ -1,0 +1,5 @@
+"""``python -m agentapp`` starts the app."""
+
+from agentapp.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Composition root: argv, single instance, QApplication, qasync loop, services.
+
+Everything is built here once and passed in; nothing else looks up a global
+or ``QApplication.instance()``. Qt is imported only on the paths that show a
+window, so ``--version`` and ``--check-api`` start fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from agentapp.cli import TOKEN_ENV, LaunchRequest, parse_launch
+
+log = logging.getLogger("agentapp")
+
+
+def _check_api(launch: LaunchRequest) -> int:
+    from agentapp.secrets import SecretStore
+    from agentapp.services.doctor import run_check
+    from agentapp.settings import API_BASE_URL, API_PATH_OVERRIDES, Settings
+
+    settings = Settings.for_profile(launch.profile)
+    settings.load()
+    token = os.environ.get(TOKEN_ENV) or SecretStore().get_token(launch.profile)
+    if not token:
+        print(f"No token: sign in once from the app, or set {TOKEN_ENV}.", file=sys.stderr)
+        return 2
+    base_url = launch.api_url or settings.get(API_BASE_URL)
+    return asyncio.run(run_check(base_url, token,
+                                 path_overrides=settings.get(API_PATH_OVERRIDES)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    launch = parse_launch(sys.argv[1:] if argv is None else argv)
+    if launch.check_api:
+        return _check_api(launch)
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from agentapp import APP_ID, APP_NAME
+    from agentapp.runtime import AppRuntime
+    from agentapp.single_instance import SingleInstance, instance_name
+
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("IVR Solutions")
+    app.setDesktopFileName(APP_ID)
+    app.setQuitOnLastWindowClosed(False)
+
+    single = SingleInstance(instance_name(launch.profile))
+    if single.try_forward({"target": launch.target or "", "dial": launch.dial}):
+        return 0
+    single.listen()
+
+    runtime = AppRuntime(app, launch, single)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            code = loop.run_until_complete(runtime.run())
+    finally:
+        single.close()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

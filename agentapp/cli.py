@@ -1,0 +1,81 @@
+"""Command line: what a launch asks for, parsed once into a plain value.
+
+A token is never accepted here (argv is visible to every process of the
+user): automation passes it in ``AGENTAPP_TOKEN`` instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agentapp import APP_NAME, __version__
+
+TOKEN_ENV = "AGENTAPP_TOKEN"
+
+
+@dataclass(frozen=True)
+class LaunchRequest:
+    target: str | None
+    dial: bool
+    sandbox: bool
+    sandbox_port: int
+    api_url: str | None
+    extension: str | None
+    did: str | None
+    profile: str
+    check_api: bool
+    register_webhook: bool
+
+
+class _Parser(argparse.ArgumentParser):
+    def parse_known_intermixed(self, argv: Sequence[str]) -> argparse.Namespace:
+        for arg in argv:
+            if arg.split("=", 1)[0].lstrip("-").lower() in ("token", "api-token", "api_token"):
+                self.error(
+                    f"a token is never accepted on the command line; set {TOKEN_ENV} "
+                    "in the environment or sign in from the app"
+                )
+        return self.parse_intermixed_args(list(argv))
+
+
+def build_parser() -> _Parser:
+    p = _Parser(
+        prog="agentapp",
+        description=f"{APP_NAME}: click-to-call and call timeline for IVR Solutions agents.",
+        epilog=f"The API token comes from the OS keyring (sign in once) or {TOKEN_ENV}.",
+    )
+    p.add_argument("target", nargs="?", help="number, tel: or callto: URI to dial")
+    p.add_argument("--dial", action="store_true", help="dial the target at once")
+    p.add_argument("--sandbox", action="store_true", help="demo mode on the built-in sandbox")
+    p.add_argument("--sandbox-port", type=int, default=0, metavar="N",
+                   help="port of the demo sandbox (default: a free port)")
+    p.add_argument("--api-url", metavar="URL", help="API base URL (with AGENTAPP_TOKEN, "
+                   "--extension and --did: start signed in without a dialog)")
+    p.add_argument("--extension", metavar="EXT", help="agent extension to ring first")
+    p.add_argument("--did", metavar="DID", help="caller ID (DID) shown to the customer")
+    p.add_argument("--profile", default="default", metavar="NAME",
+                   help="separate settings, token and instance (default: default)")
+    p.add_argument("--check-api", action="store_true",
+                   help="check each API endpoint the app uses and exit")
+    p.add_argument("--register-webhook", action="store_true",
+                   help="register this app's webhook receiver with the account")
+    p.add_argument("--version", action="version", version=f"agentapp {__version__}")
+    return p
+
+
+def parse_launch(argv: Sequence[str]) -> LaunchRequest:
+    ns = build_parser().parse_known_intermixed(argv)
+    return LaunchRequest(
+        target=ns.target,
+        dial=ns.dial,
+        sandbox=ns.sandbox,
+        sandbox_port=ns.sandbox_port,
+        api_url=ns.api_url,
+        extension=ns.extension,
+        did=ns.did,
+        profile=ns.profile,
+        check_api=ns.check_api,
+        register_webhook=ns.register_webhook,
+    )

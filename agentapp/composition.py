@@ -1,0 +1,119 @@
+"""Build (and tear down) the services of one signed-in session.
+
+A session is one server + token + extension + DID. Signing in, signing out
+or switching to the demo builds a fresh bundle and closes the old one, so no
+service ever holds a stale token or base URL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets as pysecrets
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import time as dtime
+
+import httpx
+
+from agentapp.api.client import IvrClient
+from agentapp.api.errors import ApiError
+from agentapp.core.session import Session
+from agentapp.services.call_tracker import CallTracker
+from agentapp.services.connectivity import ConnectivityMonitor
+from agentapp.services.dialing import DialingService
+from agentapp.services.status import StatusService
+from agentapp.services.webhook_receiver import EventIntake, WebhookReceiver
+from agentapp.settings import (
+    API_PATH_OVERRIDES,
+    DIAL_CALLING_HOURS_END,
+    DIAL_CALLING_HOURS_START,
+    WEBHOOK_HOST,
+    WEBHOOK_PORT,
+    WEBHOOK_PUBLIC_URL,
+    WEBHOOK_SECRET_ENABLED,
+    Settings,
+)
+from agentapp.startup import StartPlan
+
+log = logging.getLogger(__name__)
+
+
+def _hhmm(text: str) -> dtime:
+    hours, minutes = text.split(":")
+    return dtime(int(hours), int(minutes))
+
+
+@dataclass
+class SessionServices:
+    session: Session
+    client: IvrClient
+    connectivity: ConnectivityMonitor
+    status: StatusService
+    tracker: CallTracker
+    dialing: DialingService
+    intake: EventIntake
+    receiver: WebhookReceiver | None = None
+    webhook_url: str = ""
+
+    async def close(self) -> None:
+        """Cancel every task this session owns; the shared http client stays open."""
+        if self.receiver is not None:
+            with contextlib.suppress(Exception):
+                await self.receiver.stop()
+        await self.tracker.aclose()
+        await self.status.stop()
+        await self.connectivity.stop()
+
+
+async def build_session(
+    plan: StartPlan, http: httpx.AsyncClient, settings: Settings, *, register_webhook: bool
+) -> SessionServices:
+    """Wire the services for ``plan`` and start their background work.
+
+    The webhook receiver starts (and registers itself) automatically when the
+    server is a sandbox; for a real account only on request, since an account
+    has a single webhook URL that another integration may be using.
+    """
+    client = IvrClient(plan.base_url, plan.token, http=http,
+                       path_overrides=settings.get(API_PATH_OVERRIDES))
+    is_sandbox = await client.is_sandbox()
+    session = Session(plan.base_url, plan.ext_no, plan.did, is_sandbox)
+    connectivity = ConnectivityMonitor(client.disposition_statuses)
+    status = StatusService(client, connectivity=connectivity)
+    receiver_holder: list[WebhookReceiver] = []
+    tracker = CallTracker(
+        client, webhook_healthy=lambda: bool(receiver_holder) and receiver_holder[0].healthy)
+    hours = (_hhmm(settings.get(DIAL_CALLING_HOURS_START)),
+             _hhmm(settings.get(DIAL_CALLING_HOURS_END)))
+    dialing = DialingService(client, tracker, status, connectivity, lambda: session,
+                             clock=time.time, calling_hours=hours, now_local=datetime.now)
+    intake = EventIntake(tracker.feed)
+    services = SessionServices(session, client, connectivity, status, tracker, dialing, intake)
+    connectivity.start()
+    status.start()
+    if is_sandbox or register_webhook:
+        await _start_receiver(services, settings, receiver_holder)
+    return services
+
+
+async def _start_receiver(services: SessionServices, settings: Settings,
+                          holder: list[WebhookReceiver]) -> None:
+    secret = pysecrets.token_urlsafe(24) if settings.get(WEBHOOK_SECRET_ENABLED) else None
+    receiver = WebhookReceiver(services.intake, host=settings.get(WEBHOOK_HOST),
+                               port=settings.get(WEBHOOK_PORT), secret=secret,
+                               public_url=settings.get(WEBHOOK_PUBLIC_URL) or None)
+    try:
+        url = await receiver.start()
+        await services.client.register_webhook(url, secret or "")
+    except (OSError, ApiError) as exc:
+        log.warning("webhook receiver not in use (%s); following calls by polling",
+                    getattr(exc, "user_message", None) or type(exc).__name__)
+        with contextlib.suppress(Exception):
+            await receiver.stop()
+        return
+    holder.append(receiver)
+    services.receiver = receiver
+    services.webhook_url = url
+    log.info("webhook receiver registered (%s)", "signed" if secret else "unsigned")

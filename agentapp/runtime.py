@@ -1,0 +1,193 @@
+"""The running app: owns the loop-bound resources and switches sessions.
+
+Built by ``app.main`` with the QApplication, the launch request and the
+single-instance server; ``run()`` is the one coroutine the qasync loop runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+
+import httpx
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from agentapp import __version__
+from agentapp.api.client import make_http_client
+from agentapp.cli import TOKEN_ENV, LaunchRequest
+from agentapp.composition import SessionServices, build_session
+from agentapp.demo import DemoSandbox
+from agentapp.logging_setup import configure_logging, install_excepthook
+from agentapp.paths import log_dir
+from agentapp.qt.calls_facade import CallsFacade
+from agentapp.qt.dial_facade import DialFacade
+from agentapp.qt.sign_in_flow import SignInFlow
+from agentapp.qt.status_facade import StatusFacade
+from agentapp.qt.wiring import MainWindowBinding
+from agentapp.resources import icon
+from agentapp.secrets import AsyncSecretStore, SecretStore
+from agentapp.settings import (
+    AGENT_DID,
+    AGENT_EXTENSION,
+    API_BASE_URL,
+    DIAL_TEL_ACTION,
+    PHONE_DEFAULT_REGION,
+    UI_THEME,
+    Settings,
+)
+from agentapp.single_instance import SingleInstance
+from agentapp.startup import StartPlan, StoredAccount, resolve_start
+from agentapp.ui.error_dialog import ErrorPresenter
+from agentapp.ui.main_window import MainWindow
+from agentapp.ui.theme import apply_theme
+from agentapp.ui.tray import Tray
+
+log = logging.getLogger(__name__)
+
+
+class AppRuntime:
+    def __init__(self, app: QApplication, launch: LaunchRequest, single: SingleInstance) -> None:
+        self._app = app
+        self._launch = launch
+        self._single = single
+        self._settings = Settings.for_profile(launch.profile)
+        self._secrets = AsyncSecretStore(SecretStore())
+        self._demo = DemoSandbox(launch.sandbox_port)
+        self._quit = asyncio.Event()
+        self._http: httpx.AsyncClient | None = None
+        self._services: SessionServices | None = None
+        self._token = ""
+        self._switch_lock = asyncio.Lock()
+        self.dial = DialFacade()
+        self.calls = CallsFacade()
+        self.status = StatusFacade()
+        self.window: MainWindow | None = None
+        self.sign_in: SignInFlow | None = None
+
+    # -- start -----------------------------------------------------------------
+    def _build_ui(self, dark: bool) -> MainWindow:
+        window = MainWindow(self._settings.get(PHONE_DEFAULT_REGION))
+        window.setWindowIcon(icon("app", dark))
+        self._binding = MainWindowBinding(window, self.dial, self.calls, self.status)
+        window.quit_requested.connect(self._quit.set)
+        self.sign_in = SignInFlow(http=self._require_http, secrets=self._secrets,
+                                  settings=self._settings, profile=self._launch.profile,
+                                  switch=self.switch, parent_window=window)
+        window.sign_in_requested.connect(lambda: self.sign_in and self.sign_in.open())
+        window.sign_out_requested.connect(lambda: self.sign_in and self.sign_in.sign_out())
+        self._single.message_received.connect(self.handle_launch_message)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray = Tray(icon("app", dark), window)
+            self._tray.show_requested.connect(self._raise_window)
+            self._tray.clipboard_requested.connect(self._binding.dial_clipboard)
+            self._tray.quit_requested.connect(self._quit.set)
+            self._tray.show()
+        return window
+
+    def _require_http(self) -> httpx.AsyncClient:
+        assert self._http is not None, "http client is created in run()"
+        return self._http
+
+    def _current_secrets(self) -> list[str]:
+        return [self._token] if self._token else []
+
+    async def run(self) -> int:
+        self._settings.load()
+        configure_logging(log_dir(), secrets=self._current_secrets)
+        errors = ErrorPresenter()
+        install_excepthook(errors.show)
+        dark = apply_theme(self._app, self._settings.get(UI_THEME))
+        self._http = make_http_client(__version__)
+        self.window = self._build_ui(dark)
+        self.window.show()
+        self._app.aboutToQuit.connect(self._quit.set)
+        try:
+            plan = await self._initial_plan()
+            started = await self.switch(plan)
+            if plan.kind == "sign_in" or plan.first_run or not started:
+                assert self.sign_in is not None
+                self.sign_in.open(plan.reason, plan.base_url or None)
+            if self._launch.target:
+                self.handle_launch_message({"target": self._launch.target,
+                                            "dial": self._launch.dial})
+            await self._quit.wait()
+        finally:
+            await self._shutdown()
+        return 0
+
+    async def _initial_plan(self) -> StartPlan:
+        stored = StoredAccount(self._settings.get(API_BASE_URL),
+                               self._settings.get(AGENT_EXTENSION), self._settings.get(AGENT_DID),
+                               self._settings.path.exists())
+        env_token = os.environ.get(TOKEN_ENV)
+        keyring_token = None
+        if not env_token and not self._launch.sandbox:
+            try:
+                keyring_token = await self._secrets.get_token(self._launch.profile)
+            except Exception as exc:  # a locked/absent keyring must not stop the app
+                log.warning("keyring unavailable: %s", type(exc).__name__)
+        return resolve_start(self._launch, stored, keyring_token, env_token)
+
+    # -- sessions --------------------------------------------------------------
+    async def switch(self, plan: StartPlan) -> bool:
+        """Replace the current session by ``plan``'s; False (and no session) on failure."""
+        async with self._switch_lock:
+            await self._close_session()
+            if plan.kind == "sign_in":
+                return False
+            if plan.kind == "demo":
+                plan = StartPlan("demo", await self._demo.ensure_started(), plan.ext_no,
+                                 plan.did, self._demo.token)
+            self._token = plan.token if plan.kind == "account" else ""
+            try:
+                services = await build_session(plan, self._require_http(), self._settings,
+                                               register_webhook=self._launch.register_webhook)
+            except Exception:
+                log.exception("could not start the session")
+                return False
+            self._services = services
+            self.dial.bind(services.dialing)
+            self.calls.bind(services.tracker)
+            self.status.bind(services.connectivity, services.status)
+            self._binding.set_session(services.session)
+            log.info("session started: %s ext %s", "sandbox" if services.session.is_sandbox
+                     else "account", plan.ext_no)
+            return True
+
+    async def _close_session(self) -> None:
+        self.dial.bind(None)
+        self.calls.bind(None)
+        self.status.bind(None, None)
+        services, self._services = self._services, None
+        if services is not None:
+            await services.close()
+
+    # -- launches forwarded from a second process --------------------------------
+    def handle_launch_message(self, message: dict[str, Any]) -> None:
+        """A ``tel:`` link or number from argv: prefill (default) or dial at once."""
+        self._raise_window()
+        target = str(message.get("target") or "").strip()
+        if not target or self.window is None:
+            return
+        if message.get("dial") or self._settings.get(DIAL_TEL_ACTION) == "dial":
+            self.window.dial.number.setText(target)
+            self._binding.dial(target)
+        else:
+            self.window.dial.prefill(target)
+
+    def _raise_window(self) -> None:
+        if self.window is not None:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+
+    async def _shutdown(self) -> None:
+        await self._close_session()
+        await self._demo.stop()
+        if self._http is not None:
+            await self._http.aclose()
+        if self.window is not None:
+            self.window.hide()
+        logging.getLogger(__name__).info("bye")

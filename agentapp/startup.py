@@ -1,0 +1,58 @@
+"""Decide how a launch starts: demo sandbox, a stored account, or the sign-in dialog.
+
+Pure decision over already-read inputs (argv, settings values, the token from
+the keyring or ``AGENTAPP_TOKEN``), so every combination is unit-testable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from agentapp.cli import LaunchRequest
+
+DEMO_EXTENSION = "2101"
+DEMO_DID = "+911143104567"
+
+Kind = Literal["demo", "account", "sign_in"]
+
+
+@dataclass(frozen=True)
+class StartPlan:
+    kind: Kind
+    base_url: str = ""
+    ext_no: str = ""
+    did: str = ""
+    token: str = field(default="", repr=False)
+    first_run: bool = False
+    reason: str = ""  # why we could not start signed in, shown in the dialog
+
+
+@dataclass(frozen=True)
+class StoredAccount:
+    base_url: str
+    ext_no: str
+    did: str
+    settings_exist: bool
+
+
+def resolve_start(
+    launch: LaunchRequest, stored: StoredAccount, keyring_token: str | None, env_token: str | None
+) -> StartPlan:
+    if launch.sandbox:
+        return StartPlan("demo", ext_no=launch.extension or DEMO_EXTENSION,
+                         did=launch.did or DEMO_DID)
+    token = env_token or keyring_token or ""
+    if launch.api_url:
+        ext = launch.extension or stored.ext_no
+        did = launch.did or stored.did
+        if token and ext and did:
+            return StartPlan("account", launch.api_url, ext, did, token)
+        missing = [n for n, v in (("a token (AGENTAPP_TOKEN or keyring)", token),
+                                  ("--extension", ext), ("--did", did)) if not v]
+        return StartPlan("sign_in", launch.api_url, ext, did,
+                         reason="Missing " + ", ".join(missing) + ".")
+    if token and stored.ext_no and stored.did:
+        return StartPlan("account", stored.base_url, stored.ext_no, stored.did, token)
+    return StartPlan("demo", ext_no=launch.extension or DEMO_EXTENSION,
+                     did=launch.did or DEMO_DID, first_run=not stored.settings_exist)

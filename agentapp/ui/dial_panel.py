@@ -1,0 +1,116 @@
+"""Number field, dial pad and Call button: the agent's main action.
+
+Typing shows at once whether the number is callable (``core.phone``), but the
+decision to call, and every guard, lives in the dialing service behind the
+facade; this widget only asks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agentapp.core.phone import InvalidNumber, parse_dial_target
+from agentapp.ui.style import named, set_tone
+
+_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "+")
+
+
+class DialPanel(QWidget):
+    dial_requested = Signal(str)
+    clipboard_requested = Signal()
+
+    def __init__(self, region: str = "IN", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._region = region
+        self.number = named(QLineEdit(), "NumberField")
+        self.number.setAccessibleName("Number to call")
+        self.number.setPlaceholderText("Number or tel: link, e.g. 098765 43210")
+        self.number.setClearButtonEnabled(True)
+        self.number.returnPressed.connect(self._request)
+        self.number.textChanged.connect(self._preview)
+        self.preview = QLabel()
+        self.preview.setAccessibleName("Number check")
+        self.message = named(QLabel(), "Message")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Dialing message")
+        self.call_button = named(QPushButton("Call"), "CallButton")
+        self.call_button.setAccessibleName("Call")
+        self.call_button.setToolTip("Ring your phone, then the customer (Enter)")
+        self.call_button.clicked.connect(self._request)
+        self.clipboard_button = QPushButton("Dial from clipboard")
+        self.clipboard_button.setAccessibleName("Dial number from clipboard")
+        self.clipboard_button.setToolTip(
+            f"Dial the number on the clipboard ({QKeySequence('Ctrl+Shift+V').toString()})")
+        self.clipboard_button.clicked.connect(self.clipboard_requested)
+        self._layout()
+        self._preview("")
+
+    def _layout(self) -> None:
+        pad = QGridLayout()
+        pad.setSpacing(6)
+        for i, key in enumerate(_KEYS):
+            button = named(QPushButton(key), "DialKey")
+            button.setAccessibleName(f"Dial pad {key}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(lambda _=False, k=key: self._press(k))
+            pad.addWidget(button, i // 3, i % 3)
+        actions = QHBoxLayout()
+        actions.addWidget(self.clipboard_button)
+        actions.addStretch(1)
+        actions.addWidget(self.call_button)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(QLabel("Number to call"))
+        box.addWidget(self.number)
+        box.addWidget(self.preview)
+        box.addLayout(pad)
+        box.addLayout(actions)
+        box.addWidget(self.message)
+        box.addStretch(1)
+
+    def _press(self, key: str) -> None:
+        self.number.insert(key)
+        self.number.setFocus()
+
+    def _request(self) -> None:
+        self.dial_requested.emit(self.number.text())
+
+    def _preview(self, text: str) -> None:
+        if not text.strip():
+            self.preview.setText(" ")
+            return
+        try:
+            parsed = parse_dial_target(text, region=self._region)
+        except InvalidNumber as exc:
+            self.preview.setText(f"⚠ {exc.reason}")
+        else:
+            self.preview.setText(f"Will call {parsed.display()}")
+
+    def prefill(self, text: str) -> None:
+        self.number.setText(text)
+        self.focus_number()
+
+    def focus_number(self) -> None:
+        self.number.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.number.selectAll()
+
+    def set_busy(self, busy: bool) -> None:
+        """While a call is being set up the button says so and refuses a second press."""
+        self.call_button.setEnabled(not busy)
+        self.call_button.setText("Calling…" if busy else "Call")
+
+    def show_message(self, text: str, tone: str = "bad") -> None:
+        self.message.setText(text)
+        set_tone(self.message, tone)

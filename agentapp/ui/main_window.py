@@ -1,0 +1,183 @@
+"""The main window: status strip, dial panel and the live call cards.
+
+Pure view: it exposes what the agent asks for as signals and renders what it
+is told; ``agentapp.qt.wiring`` connects it to the facades.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agentapp import APP_NAME, __version__
+from agentapp.core.call import CallTimeline
+from agentapp.ui.call_card import CallCard
+from agentapp.ui.dial_panel import DialPanel
+from agentapp.ui.status_strip import StatusStrip
+from agentapp.ui.style import named
+
+MAX_CARDS = 5
+
+
+class MainWindow(QMainWindow):
+    dial_requested = Signal(str)
+    clipboard_requested = Signal()
+    sign_in_requested = Signal()
+    sign_out_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, region: str = "IN", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(760, 520)
+        self.status = StatusStrip()
+        self.banner = named(QLabel(), "Banner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.linkActivated.connect(lambda _link: self.sign_in_requested.emit())
+        self.banner.hide()
+        self.dial = DialPanel(region)
+        self.dial.dial_requested.connect(self.dial_requested)
+        self.dial.clipboard_requested.connect(self.clipboard_requested)
+        self._cards: dict[str, CallCard] = {}
+        self._cards_box = QVBoxLayout()
+        self._empty = QLabel("No calls yet. Type a number and press Enter, or click a "
+                             "tel: link in your browser or CRM.")
+        self._empty.setWordWrap(True)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout()
+        self._actions()
+        self.statusBar().showMessage("Starting…")
+
+    def _layout(self) -> None:
+        calls = QWidget()
+        calls_col = QVBoxLayout(calls)
+        calls_col.addWidget(self._empty)
+        calls_col.addLayout(self._cards_box)
+        calls_col.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(calls)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QHBoxLayout()
+        body.addWidget(self.dial, 2)
+        body.addWidget(scroll, 3)
+        root = QWidget()
+        col = QVBoxLayout(root)
+        col.setContentsMargins(14, 10, 14, 10)
+        col.addWidget(self.status)
+        col.addWidget(self.banner)
+        col.addLayout(body, 1)
+        self.setCentralWidget(root)
+
+    def _action(self, text: str, shortcut: str | None, slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _actions(self) -> None:
+        self.sign_in_action = self._action("&Sign in to IVR Solutions…", None,
+                                           self.sign_in_requested.emit)
+        self.sign_out_action = self._action("Sign &out", None, self.sign_out_requested.emit)
+        quit_action = self._action("&Quit", "Ctrl+Q", self.quit_requested.emit)
+        self.focus_action = self._action("&Focus number field", "Ctrl+L", self.dial.focus_number)
+        self.call_action = self._action("&Call", "Ctrl+Return",
+                                        lambda: self.dial_requested.emit(self.dial.number.text()))
+        self.clipboard_action = self._action("Dial number from &clipboard", "Ctrl+Shift+V",
+                                             self.clipboard_requested.emit)
+        self.cancel_action = self._action("C&ancel", "Esc", self.cancel)
+        about = self._action("&About", None, self._about)
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.sign_in_action, self.sign_out_action])
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        call_menu = menu.addMenu("&Call")
+        call_menu.addActions([self.focus_action, self.call_action, self.clipboard_action,
+                              self.cancel_action])
+        menu.addMenu("&Help").addAction(about)
+        self.addActions([self.focus_action, self.call_action, self.clipboard_action,
+                         self.cancel_action])
+
+    def cancel(self) -> None:
+        """Esc: clear the half-typed number and any message (a call in flight is not
+        touched: IVR Solutions offers no cancel for click-to-call)."""
+        self.dial.number.clear()
+        self.dial.show_message("")
+        self.dial.focus_number()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"{APP_NAME} {__version__}\nClick-to-call companion for IVR Solutions.")
+
+    # -- rendering -------------------------------------------------------------
+    def set_identity(self, agent: str, demo: bool) -> None:
+        self.setWindowTitle(f"{APP_NAME} — {agent}" if agent else APP_NAME)
+        self.status.set_demo(demo)
+        self.banner.setVisible(demo)
+        if demo:
+            self.banner.setText("Demo mode: calls go to the built-in sandbox, no real phone "
+                                "rings. <a href='#sign-in'>Connect your IVR Solutions "
+                                "account…</a>")
+        self.sign_out_action.setEnabled(not demo)
+
+    def show_timeline(self, timeline: CallTimeline) -> CallCard:
+        card = self._cards.get(timeline.call_id)
+        if card is None:
+            card = CallCard(timeline)
+            card.call_again.connect(self.dial_requested)
+            card.dismissed.connect(self.dismiss_card)
+            self._cards[timeline.call_id] = card
+            self._cards_box.insertWidget(0, card)
+            self._trim_cards()
+        else:
+            card.update_timeline(timeline)
+        self._empty.setVisible(not self._cards)
+        return card
+
+    def card(self, call_id: str) -> CallCard | None:
+        return self._cards.get(call_id)
+
+    def dismiss_card(self, call_id: str) -> None:
+        card = self._cards.pop(call_id, None)
+        if card is not None:
+            card.deleteLater()
+        self._empty.setVisible(not self._cards)
+
+    def _trim_cards(self) -> None:
+        ended = [cid for cid, c in self._cards.items() if not c.timeline.is_live]
+        while len(self._cards) > MAX_CARDS and ended:
+            self.dismiss_card(ended.pop(0))
+
+    def ask_confirmation(self, title: str, text: str, on_yes: Callable[[], None]) -> QMessageBox:
+        """Non-blocking question (no nested event loop on the qasync thread)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def finished(result: int) -> None:
+            if result == QMessageBox.StandardButton.Yes:
+                on_yes()
+
+        box.finished.connect(finished)
+        box.open()
+        return box
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.quit_requested.emit()
+        event.accept()

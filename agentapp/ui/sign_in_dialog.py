@@ -1,0 +1,130 @@
+"""First-run sign-in: API address + token, checked, then extension and caller ID.
+
+The dialog asks; ``agentapp.qt.session_facade`` validates against the server
+and saves only after the token validated. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agentapp.core.phone import format_did
+from agentapp.services.account import AccountOverview
+from agentapp.ui.style import named, set_tone
+
+DEFAULT_BASE_URL = "https://api.ivrsolutions.in"
+
+
+class SignInDialog(QDialog):
+    validate_requested = Signal(str, str)
+    sandbox_requested = Signal()
+    sign_in_confirmed = Signal(str, str, str, str)  # base_url, token, ext_no, did
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in to IVR Solutions")
+        self.setMinimumWidth(480)
+        self.base_url = QLineEdit(base_url)
+        self.base_url.setAccessibleName("API address")
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setAccessibleName("API token")
+        self.token.setPlaceholderText("Settings → API token in your dashboard")
+        self.check_button = QPushButton("Check token")
+        self.check_button.setAccessibleName("Check token")
+        self.check_button.clicked.connect(self._validate)
+        self.token.returnPressed.connect(self._validate)
+        self.message = named(QLabel(), "Message")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Sign-in message")
+        self.keyring_warning = named(QLabel(), "Banner")
+        self.keyring_warning.setWordWrap(True)
+        self.keyring_warning.hide()
+        self.extension = QComboBox()
+        self.extension.setAccessibleName("Your extension")
+        self.did = QComboBox()
+        self.did.setAccessibleName("Caller ID (DID)")
+        self.choices = QGroupBox("Your line")
+        self.choices.setEnabled(False)
+        self.buttons = QDialogButtonBox()
+        self.sandbox_button = self.buttons.addButton(
+            "Try the sandbox", QDialogButtonBox.ButtonRole.ActionRole)
+        self.sandbox_button.setAccessibleName("Try the sandbox")
+        self.sign_in_button = self.buttons.addButton(
+            "Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.sign_in_button.setEnabled(False)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self.reject)
+        self.sandbox_button.clicked.connect(self.sandbox_requested)
+        self.sign_in_button.clicked.connect(self._confirm)
+        self._layout()
+
+    def _layout(self) -> None:
+        account = QFormLayout()
+        account.addRow("API address", self.base_url)
+        account.addRow("API token", self.token)
+        account.addRow("", self.check_button)
+        line = QFormLayout(self.choices)
+        line.addRow("Extension (rings first)", self.extension)
+        line.addRow("Caller ID shown to customers", self.did)
+        box = QVBoxLayout(self)
+        box.addLayout(account)
+        box.addWidget(self.message)
+        box.addWidget(self.keyring_warning)
+        box.addWidget(self.choices)
+        box.addWidget(self.buttons)
+
+    def _validate(self) -> None:
+        self.show_message("Checking the token…", "")
+        self.validate_requested.emit(self.base_url.text(), self.token.text())
+
+    def _confirm(self) -> None:
+        self.sign_in_confirmed.emit(self.base_url.text(), self.token.text(),
+                                    self.extension.currentData() or "",
+                                    self.did.currentData() or "")
+
+    # -- told by the facade ----------------------------------------------------
+    def set_busy(self, busy: bool) -> None:
+        self.check_button.setEnabled(not busy)
+        self.sign_in_button.setEnabled(not busy and self.choices.isEnabled())
+
+    def show_message(self, text: str, tone: str = "bad") -> None:
+        self.message.setText(text)
+        set_tone(self.message, tone)
+
+    def show_keyring_warning(self, text: str) -> None:
+        self.keyring_warning.setText(text)
+        self.keyring_warning.setVisible(bool(text))
+
+    def invalidate(self) -> None:
+        """The token or URL changed after a check: choices no longer apply."""
+        self.choices.setEnabled(False)
+        self.sign_in_button.setEnabled(False)
+
+    def show_account(self, overview: AccountOverview) -> None:
+        self.extension.clear()
+        for agent in overview.usable_agents():
+            note = " (disabled)" if not agent.enabled else " (expired)" if agent.expired else ""
+            self.extension.addItem(f"{agent.ext_no} · {agent.name}{note}", agent.ext_no)
+        self.did.clear()
+        for did in overview.usable_dids():
+            note = "" if did.active else " (inactive)"
+            self.did.addItem(f"{format_did(did.number)} {did.region}{note}".strip(), did.number)
+        self.choices.setEnabled(True)
+        self.sign_in_button.setEnabled(True)
+        self.sign_in_button.setDefault(True)
+        name = overview.account.company or overview.account.email or "your account"
+        self.show_message(f"Token accepted for {name}. Pick your extension and caller ID.", "ok")
+        self.extension.setFocus(Qt.FocusReason.OtherFocusReason)
