@@ -45,3 +45,9 @@ def run_api(sandbox: SandboxThread) -> Callable[..., Any]:
         return run_with_client(sandbox.base_url, sandbox.token, fn, **client_kwargs)
 
     return runner
+
+
+@pytest.fixture
+def run_client() -> Callable[..., Any]:
+    """``run_client(base_url, token, fn, **kw)`` for tests that need their own server or URL."""
+    return run_with_client
