@@ -63,6 +63,11 @@ async def download_recording(
         raise error_for_transport(exc) from exc
     if status == 404:
         raise NotFoundError("recording not found", user_message="This recording is not available.")
+    if status in (401, 403):
+        raise ApiError(
+            f"recording download refused (HTTP {status})",
+            user_message="The recording server refused access to this recording.",
+        )
     if status >= 400:
         raise error_for_status(status, f"recording download failed (HTTP {status})",
                                json_envelope=True)
