@@ -13,7 +13,7 @@ from aiohttp import web
 
 from .envelopes import ApiError
 
-PARAMS_KEY = "sandbox_params"
+PARAMS_KEY = web.RequestKey("sandbox_params", dict[str, Any])
 
 
 async def read_params(request: web.Request) -> dict[str, Any]:
@@ -46,5 +46,4 @@ async def _read_body(request: web.Request) -> dict[str, Any]:
 
 
 def params_of(request: web.Request) -> dict[str, Any]:
-    params: dict[str, Any] = request[PARAMS_KEY]
-    return params
+    return request[PARAMS_KEY]
