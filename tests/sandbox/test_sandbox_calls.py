@@ -95,7 +95,8 @@ def test_inbound_answered_with_dtmf_and_missed(sandbox: SandboxThread, api: http
         "from": "09812345678", "did": "+911143104567", "ext_no": "2101",
         "outcome": "answered", "talk_seconds": 20, "dtmf": "2"})["logid"]
     missed = sandbox.control("POST", "/_sandbox/inbound", {
-        "from": "9812345679", "did": "918044475500", "ext_no": "2102", "outcome": "missed"})["logid"]
+        "from": "9812345679", "did": "918044475500", "ext_no": "2102",
+        "outcome": "missed"})["logid"]
     assert wait_call_ended(api, answered)["call_duration"] == "20"
     wait_call_ended(api, missed)
     wait_for(lambda: len(receiver.events_for(answered)) == 5
