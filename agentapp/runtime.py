@@ -48,16 +48,20 @@ log = logging.getLogger(__name__)
 
 
 class AppRuntime:
-    def __init__(self, app: QApplication, launch: LaunchRequest, single: SingleInstance) -> None:
+    def __init__(self, app: QApplication, launch: LaunchRequest, single: SingleInstance, *,
+                 secrets: AsyncSecretStore | None = None, install_hooks: bool = True) -> None:
         self._app = app
         self._launch = launch
         self._single = single
+        self._install_hooks = install_hooks
         self._settings = Settings.for_profile(launch.profile)
-        self._secrets = AsyncSecretStore(SecretStore())
+        self._secrets = secrets or AsyncSecretStore(SecretStore())
         self._demo = DemoSandbox(launch.sandbox_port)
         self._quit = asyncio.Event()
         self._http: httpx.AsyncClient | None = None
         self._services: SessionServices | None = None
+        self.started = asyncio.Event()
+        self._plan: StartPlan | None = None
         self._token = ""
         self._switch_lock = asyncio.Lock()
         self.dial = DialFacade()
@@ -95,9 +99,9 @@ class AppRuntime:
 
     async def run(self) -> int:
         self._settings.load()
-        configure_logging(log_dir(), secrets=self._current_secrets)
-        errors = ErrorPresenter()
-        install_excepthook(errors.show)
+        if self._install_hooks:  # tests keep pytest's own hooks and log capture
+            redactor = configure_logging(log_dir(), secrets=self._current_secrets)
+            install_excepthook(ErrorPresenter().show, redactor=redactor)
         dark = apply_theme(self._app, self._settings.get(UI_THEME))
         self._http = make_http_client(__version__)
         self.window = self._build_ui(dark)
@@ -109,6 +113,7 @@ class AppRuntime:
             if plan.kind == "sign_in" or plan.first_run or not started:
                 assert self.sign_in is not None
                 self.sign_in.open(plan.reason, plan.base_url or None)
+            self.started.set()
             if self._launch.target:
                 self.handle_launch_message({"target": self._launch.target,
                                             "dial": self._launch.dial})
@@ -130,6 +135,21 @@ class AppRuntime:
                 log.warning("keyring unavailable: %s", type(exc).__name__)
         return resolve_start(self._launch, stored, keyring_token, env_token)
 
+    @property
+    def services(self) -> SessionServices | None:
+        return self._services
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    async def restart_session(self) -> bool:
+        """Rebuild the current session, e.g. after settings it reads at start changed."""
+        return await self.switch(self._plan) if self._plan is not None else False
+
+    def quit(self) -> None:
+        self._quit.set()
+
     # -- sessions --------------------------------------------------------------
     async def switch(self, plan: StartPlan) -> bool:
         """Replace the current session by ``plan``'s; False (and no session) on failure."""
@@ -148,6 +168,7 @@ class AppRuntime:
                 log.exception("could not start the session")
                 return False
             self._services = services
+            self._plan = plan
             self.dial.bind(services.dialing)
             self.calls.bind(services.tracker)
             self.status.bind(services.connectivity, services.status)
