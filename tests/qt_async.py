@@ -26,13 +26,13 @@ class QtLoop:
         return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
 
 
-async def wait_until(predicate: Callable[[], object], timeout: float = 10.0,
+async def wait_until(predicate: Callable[[], object], within: float = 10.0,
                      what: str = "condition") -> None:
     """Poll ``predicate`` while the loop (and Qt) keeps running."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+            raise AssertionError(f"timed out after {within:.0f} s waiting for {what}")
         await asyncio.sleep(0.02)
 
 

@@ -51,7 +51,7 @@ StartApp = Callable[..., "asyncio.Future[RunningApp]"]
 
 
 @pytest.fixture
-def start_app(qapp: QApplication, qloop: QtLoop, data_dirs: Path, sandbox: SandboxThread,
+def start_app(qapp: QApplication, qloop: QtLoop, data_dirs: Path, sandbox: SandboxThread,  # noqa: F811
               monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
     """``app = await start_app(*extra_argv, extension="2101")`` inside ``qloop.run``."""
     started: list[RunningApp] = []

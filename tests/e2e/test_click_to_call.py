@@ -20,7 +20,7 @@ from qt_async import QtLoop, wait_until
 
 from agentapp.core.call import EndReason, Phase
 from agentapp.sandbox import SandboxConfig
-from agentapp.settings import DIAL_CALLING_HOURS_END, DIAL_CALLING_HOURS_START, Settings
+from agentapp.settings import DIAL_CALLING_HOURS_END, DIAL_CALLING_HOURS_START
 
 CUSTOMER = "9876543210"
 
@@ -37,11 +37,11 @@ def _card_for(app, number_digits: str):  # type: ignore[no-untyped-def]
     return None
 
 
-async def _ended(app, digits: str, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+async def _ended(app, digits: str, within: float = 15.0):  # type: ignore[no-untyped-def]
     def done() -> bool:
         card = _card_for(app, digits)
         return card is not None and card.timeline.phase is Phase.ENDED
-    await wait_until(done, timeout, f"the call to {digits} to end")
+    await wait_until(done, within, f"the call to {digits} to end")
     return _card_for(app, digits)
 
 
