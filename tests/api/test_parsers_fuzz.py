@@ -81,7 +81,7 @@ def _typed_or_malformed(parse: Callable[[Any], object], body: object) -> None:
         parse(body)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(PARSERS)), body=bodies)
 def test_parsers_never_crash_on_random_json(name: str, body: object) -> None:
     _typed_or_malformed(PARSERS[name], body)
@@ -94,7 +94,7 @@ record = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     name=st.sampled_from(["call_logs", "c2c_logs", "dialer_logs", "click_connect_logs"]),
     rows=st.lists(record, max_size=4),
@@ -103,8 +103,8 @@ def test_list_parsers_on_nearly_valid_rows(name: str, rows: list[dict[str, Any]]
     _typed_or_malformed(PARSERS[name], {"status": 200, "data": rows})
 
 
-@settings(max_examples=100, deadline=None)
-@given(rows=st.lists(record, max_size=25))
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(record, max_size=22))
 def test_sync_batch_cursor_is_the_largest_id(rows: list[dict[str, Any]]) -> None:
     body = {"status": 200, "call_logs": rows, "click_to_call_logs": [], "dialer_logs": []}
     try:
