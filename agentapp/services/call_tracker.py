@@ -81,6 +81,11 @@ class CallTracker:
     def live_calls(self) -> list[CallTimeline]:
         return [t for t in self._timelines.values() if t.is_live]
 
+    @property
+    def polling_count(self) -> int:
+        """Poll tasks still running (one per live tracked call)."""
+        return sum(1 for task in self._tasks.values() if not task.done())
+
     # -- lifecycle of one call ---------------------------------------------------
 
     def begin(self, ext_no: str, customer: str) -> CallTimeline:
@@ -153,7 +158,6 @@ class CallTracker:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._tasks.clear()
 
     # -- internals ---------------------------------------------------------------
 

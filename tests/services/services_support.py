@@ -1,4 +1,4 @@
-"""Helpers for service tests: a real IvrClient on loopback against the sandbox."""
+"""Helpers for service tests (imported by name): a real IvrClient on loopback, waiting."""
 
 from __future__ import annotations
 

@@ -106,7 +106,8 @@ def test_unsigned_receiver_accepts_plain_posts_and_survives_bugs() -> None:
         plain = WebhookReceiver(EventIntake(lambda e: None), secret=None)
         broken = WebhookReceiver(boom, secret=None)
         public = WebhookReceiver(boom, secret=None, public_url="https://example.test/x/")
-        url, broken_url, public_url = await plain.start(), await broken.start(), await public.start()
+        url, broken_url = await plain.start(), await broken.start()
+        public_url = await public.start()
         try:
             assert url.startswith("http://127.0.0.1:") and "/hook/" in url
             assert public_url.startswith("https://example.test/x/hook/")
