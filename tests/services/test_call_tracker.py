@@ -146,3 +146,40 @@ def test_close_cancels_polling(sandbox: SandboxThread) -> None:
             assert tracker.polling_count == 0
 
     asyncio.run(scenario())
+
+
+class CountingApi:
+    """The real client, counting polls (to see the poll rate, not to fake answers)."""
+
+    def __init__(self, client: object) -> None:
+        self._client = client
+        self.polls = 0
+
+    async def call_state(self, logid: str) -> object:
+        self.polls += 1
+        return await self._client.call_state(logid)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("healthy", "many_polls"), [(False, True), (True, False)])
+def test_poll_rate_follows_webhook_health(
+    sandbox: SandboxThread, healthy: bool, many_polls: bool
+) -> None:
+    sandbox.control("POST", "/_sandbox/speed", {"speed": 1})  # the call stays ringing
+
+    async def scenario() -> int:
+        async with ivr_client(sandbox) as client:
+            api = CountingApi(client)
+            tracker = CallTracker(
+                api, time.monotonic, poll_interval_s=0.02, slow_poll_interval_s=3600,
+                webhook_healthy=lambda: healthy, tick_s=0.02,
+            )  # fmt: skip
+            started = await client.click_to_call(
+                did=DELHI_DIGITS, ext_no="2101", phone="09876543210"
+            )
+            tracker.track(started.logid, "2101", "+91 98765 43210")
+            await asyncio.sleep(0.4)
+            await tracker.aclose()
+            return api.polls
+
+    polls = asyncio.run(scenario())
+    assert (polls >= 5) is many_polls, polls
