@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -19,11 +19,25 @@ T = TypeVar("T")
 
 
 class QtLoop:
+    """``run(coro)`` runs the test body, then the registered finalizers, in ONE loop run.
+
+    Stopping apps inside the same run matters: between loop runs pytest-qt
+    processes Qt events, and a qasync callback fired then has no running loop.
+    """
+
     def __init__(self, loop: qasync.QEventLoop) -> None:
         self.loop = loop
+        self.finalizers: list[Callable[[], Awaitable[object]]] = []
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
-        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
+        async def body() -> T:
+            try:
+                return await asyncio.wait_for(coro, timeout)
+            finally:
+                while self.finalizers:
+                    await self.finalizers.pop()()
+
+        return self.loop.run_until_complete(body())
 
 
 async def wait_until(predicate: Callable[[], object], within: float = 10.0,

@@ -74,12 +74,9 @@ def start_app(qapp: QApplication, qloop: QtLoop, data_dirs: Path, sandbox: Sandb
             task.result()
         app = RunningApp(runtime, task, profile, sandbox)
         started.append(app)
+        qloop.finalizers.append(app.stop)
         return app
 
     yield start
-    for app in started:
-        if not app.task.done():
-            app.runtime.quit()
-            qloop.loop.run_until_complete(asyncio.wait_for(app.task, 10))
     for single in singles:
         single.close()

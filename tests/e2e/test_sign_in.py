@@ -1,0 +1,185 @@
+"""First run: demo mode with the sign-in dialog on top; sign in against a real server.
+
+The "real account" is a sandbox on its own loopback port; the app's own demo
+sandbox runs in-process. Good token, bad token, server down, insecure keyring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from keyring.backends.fail import Keyring as FailKeyring
+from keyring_memory import MemoryKeyring
+from PySide6.QtWidgets import QApplication
+from qt_async import QtLoop, qloop, wait_until  # noqa: F401
+
+from agentapp.cli import parse_launch
+from agentapp.runtime import AppRuntime
+from agentapp.sandbox.thread import SandboxThread
+from agentapp.secrets import SERVICE_NAME, AsyncSecretStore, SecretStore
+from agentapp.settings import AGENT_DID, AGENT_EXTENSION, API_BASE_URL, Settings
+from agentapp.single_instance import SingleInstance, instance_name
+
+
+class FirstRun:
+    def __init__(self, runtime: AppRuntime, keyring: Any, profile: str) -> None:
+        self.runtime = runtime
+        self.keyring = keyring
+        self.profile = profile
+
+    @property
+    def dialog(self) -> Any:
+        assert self.runtime.sign_in is not None
+        return self.runtime.sign_in.dialog
+
+
+@pytest.fixture
+def first_run(qapp: QApplication, qloop: QtLoop, data_dirs: Path,  # noqa: F811
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.delenv("AGENTAPP_TOKEN", raising=False)
+    runs: list[tuple[AppRuntime, asyncio.Future[int], SingleInstance]] = []
+
+    async def start(keyring: Any = None) -> FirstRun:
+        keyring = keyring if keyring is not None else MemoryKeyring()
+        profile = "signin-" + uuid.uuid4().hex[:8]
+        single = SingleInstance(instance_name(profile))
+        single.listen()
+        runtime = AppRuntime(qapp, parse_launch(["--profile", profile]), single,
+                             secrets=AsyncSecretStore(SecretStore(keyring)),
+                             install_hooks=False)
+        task = asyncio.ensure_future(runtime.run())
+        runs.append((runtime, task, single))
+
+        async def stop() -> None:
+            runtime.quit()
+            await asyncio.wait_for(task, 10)
+        qloop.finalizers.append(stop)
+        await wait_until(lambda: runtime.started.is_set() or task.done(), 20, "app start")
+        return FirstRun(runtime, keyring, profile)
+
+    yield start
+    for _runtime, _task, single in runs:
+        single.close()
+
+
+async def _message(run: FirstRun) -> str:
+    await wait_until(lambda: run.dialog.message.text() not in ("", "Checking the token…"),
+                     10, "the check's answer")
+    return str(run.dialog.message.text())
+
+
+def test_first_run_is_demo_with_the_sign_in_dialog(qloop: QtLoop, first_run) -> None:  # noqa: F811
+    async def scenario() -> None:
+        run = await first_run()
+        services = run.runtime.services
+        assert services is not None and services.session.is_sandbox
+        assert run.dialog is not None and run.dialog.isVisible()
+        assert run.dialog.base_url.text() == "https://api.ivrsolutions.in"
+        assert run.runtime.window is not None
+        assert run.runtime.window.windowTitle().startswith("Agent Companion")
+        assert run.runtime.window.banner.isVisible()
+    qloop.run(scenario())
+
+
+def test_good_token_signs_in_and_saves_only_then(
+        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+    async def scenario() -> None:
+        run = await first_run()
+        d = run.dialog
+        d.base_url.setText(sandbox.base_url)
+        d.token.setText(sandbox.token)
+        assert d.token.echoMode() == d.token.EchoMode.Password
+        d.check_button.click()
+        assert "Token accepted" in await _message(run)
+        assert run.keyring.passwords == {}  # nothing saved before the agent confirms
+        exts = [d.extension.itemData(i) for i in range(d.extension.count())]
+        assert exts[:3] == ["2101", "2102", "2105"]  # usable extensions first
+        d.extension.setCurrentIndex(exts.index("2102"))
+        d.did.setCurrentIndex(d.did.findData("+918044475500"))
+        d.sign_in_button.click()
+        await wait_until(lambda: run.dialog is None, 10, "the dialog to close")
+        assert run.keyring.passwords == {(SERVICE_NAME, run.profile): sandbox.token}
+        settings = Settings.for_profile(run.profile)
+        settings.load()
+        assert settings.get(API_BASE_URL) == sandbox.base_url
+        assert (settings.get(AGENT_EXTENSION), settings.get(AGENT_DID)) == (
+            "2102", "+918044475500")
+        assert sandbox.token not in settings.path.read_text()
+        services = run.runtime.services
+        assert services is not None and services.session.base_url == sandbox.base_url
+        assert services.session.ext_no == "2102"
+    qloop.run(scenario())
+
+
+def test_bad_token_is_refused_and_nothing_saved(
+        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+    async def scenario() -> None:
+        run = await first_run()
+        run.dialog.base_url.setText(sandbox.base_url)
+        run.dialog.token.setText("not-the-token")
+        run.dialog.check_button.click()
+        assert "token was refused" in (await _message(run)).lower()
+        assert not run.dialog.sign_in_button.isEnabled()
+        assert run.keyring.passwords == {}
+        assert not Settings.for_profile(run.profile).path.exists() or \
+            "not-the-token" not in Settings.for_profile(run.profile).path.read_text()
+    qloop.run(scenario())
+
+
+def test_server_down_says_so(qloop: QtLoop, first_run) -> None:  # noqa: F811
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+
+    async def scenario() -> None:
+        run = await first_run()
+        run.dialog.base_url.setText(f"http://127.0.0.1:{dead}")
+        run.dialog.token.setText("whatever-token")
+        run.dialog.check_button.click()
+        text = (await _message(run)).lower()
+        assert "could not reach the ivr solutions api" in text
+        assert run.keyring.passwords == {}
+    qloop.run(scenario())
+
+
+def test_plain_http_to_a_remote_host_is_refused(qloop: QtLoop, first_run) -> None:  # noqa: F811
+    async def scenario() -> None:
+        run = await first_run()
+        run.dialog.base_url.setText("http://api.example.com")
+        run.dialog.token.setText("whatever-token")
+        run.dialog.check_button.click()
+        assert "https" in (await _message(run))
+    qloop.run(scenario())
+
+
+def test_insecure_keyring_is_said_and_nothing_written(
+        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+    async def scenario() -> None:
+        run = await first_run(FailKeyring())
+        d = run.dialog
+        await wait_until(lambda: d.keyring_warning.isVisible(), 5, "the keyring warning")
+        assert "cannot be saved" in d.keyring_warning.text()
+        d.base_url.setText(sandbox.base_url)
+        d.token.setText(sandbox.token)
+        d.check_button.click()
+        assert "Token accepted" in await _message(run)
+        d.sign_in_button.click()
+        await wait_until(lambda: "No secure keyring" in d.message.text(), 5, "the refusal")
+        assert run.runtime.services is not None and run.runtime.services.session.is_sandbox
+    qloop.run(scenario())
+
+
+def test_try_the_sandbox_closes_the_dialog(qloop: QtLoop, first_run) -> None:  # noqa: F811
+    async def scenario() -> None:
+        run = await first_run()
+        run.dialog.sandbox_button.click()
+        await wait_until(lambda: run.dialog is None, 10, "the dialog to close")
+        services = run.runtime.services
+        assert services is not None and services.session.is_sandbox
+    qloop.run(scenario())
