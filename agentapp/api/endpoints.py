@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     CONFIRMED = "confirmed"
     INFERRED = "inferred"
     GUESSED = "guessed"
 
 
-class Encoding(str, Enum):
+class Encoding(StrEnum):
     QUERY = "query"  # GET with query parameters
     JSON = "json"
     FORM = "form"  # application/x-www-form-urlencoded
@@ -35,51 +35,62 @@ class Endpoint:
     ref: str  # row of ../shared/reference/api.md
 
 
-C, I, G = Confidence.CONFIRMED, Confidence.INFERRED, Confidence.GUESSED
+CONF, INF, GUESS = Confidence.CONFIRMED, Confidence.INFERRED, Confidence.GUESSED
 Q, J, F = Encoding.QUERY, Encoding.JSON, Encoding.FORM
 
 _TABLE: tuple[Endpoint, ...] = (
     # Click-to-call (2.A)
-    Endpoint("c2c_get", "GET", "/api/c2c_get", Q, C, "A1"),
-    Endpoint("c2c_get_v1", "GET", "/v1/c2c_get", Q, C, "A1/X3"),
+    Endpoint("c2c_get", "GET", "/api/c2c_get", Q, CONF, "A1"),
+    Endpoint("c2c_get_v1", "GET", "/v1/c2c_get", Q, CONF, "A1/X3"),
     # Form-encoded: the one encoding a working client reports c2c_post accepts.
-    Endpoint("c2c_post", "POST", "/api/c2c_post", F, C, "A2"),
-    Endpoint("c2c_schedule", "POST", "/api/c2c_schedule", J, G, "A3"),
-    Endpoint("c2c_recordings", "GET", "/api/c2c_recordings", Q, G, "A4"),
+    Endpoint("c2c_post", "POST", "/api/c2c_post", F, CONF, "A2"),
+    Endpoint("c2c_schedule", "POST", "/api/c2c_schedule", J, GUESS, "A3"),
+    Endpoint("c2c_recordings", "GET", "/api/c2c_recordings", Q, GUESS, "A4"),
     # Number masking (2.B)
-    Endpoint("click_connect", "POST", "/api/click_connect", J, C, "B1"),
-    Endpoint("click_connect_update", "POST", "/api/click_connect_update", J, C, "B2"),
-    Endpoint("click_connect_logs", "POST", "/api/click_connect_logs", J, C, "B3"),
+    Endpoint("click_connect", "POST", "/api/click_connect", J, CONF, "B1"),
+    Endpoint("click_connect_update", "POST", "/api/click_connect_update", J, CONF, "B2"),
+    Endpoint("click_connect_logs", "POST", "/api/click_connect_logs", J, CONF, "B3"),
+    # Outbound calls and dialer campaigns (2.C): served by the sandbox, unused by the app
+    Endpoint("dial_by_text", "POST", "/api/dial_by_text", J, CONF, "C3"),
+    Endpoint("get_dialers_list", "GET", "/api/get_dialers_list", Q, CONF, "C4"),
+    Endpoint("add_to_ivrdialer", "POST", "/api/add_to_ivrdialer", J, INF, "C5"),
+    Endpoint("add_to_ivrdialerbulk", "POST", "/api/add_to_ivrdialerbulk", J, CONF, "C6"),
+    Endpoint("change_dialer_status", "POST", "/api/change_dialer_status", J, CONF, "C7"),
+    Endpoint("create_text_dialer", "POST", "/api/create_text_dialer", J, CONF, "C10"),
+    Endpoint("add_to_dialer", "POST", "/v1/add_to_dialer", J, CONF, "C12"),
+    # AI voice bots (2.G)
+    Endpoint("dial_by_aivoicebot", "POST", "/api/dial_by_aivoicebot", J, CONF, "G2"),
+    Endpoint("dial_by_voicebot", "POST", "/api/dial_by_voicebot", J, CONF, "G3"),
     # Agents and extensions (2.D)
-    Endpoint("enable_disable_users", "POST", "/api/enable_disable_users", J, I, "D1"),
-    Endpoint("get_agents", "GET", "/api/get_agents", Q, I, "D4"),
-    Endpoint("get_extension", "POST", "/v1/get_extension", J, I, "D5"),
-    Endpoint("get_extension_details", "POST", "/api/get_extension_details", J, G, "D6"),
+    Endpoint("enable_disable_users", "POST", "/api/enable_disable_users", J, INF, "D1"),
+    Endpoint("get_agents", "GET", "/api/get_agents", Q, INF, "D4"),
+    Endpoint("get_extension", "POST", "/v1/get_extension", J, INF, "D5"),
+    Endpoint("get_extension_details", "POST", "/api/get_extension_details", J, GUESS, "D6"),
     # Call logs and dispositions (2.E)
-    Endpoint("call_logs", "GET", "/api/call_logs", Q, C, "E1"),
-    Endpoint("call_logs_v1", "GET", "/v1/call_logs", Q, C, "E1b"),
-    Endpoint("call_logs_by_number", "GET", "/api/get_call_log_by_number", Q, G, "E2"),
-    Endpoint("c2c_logs", "GET", "/api/c2c_logs", Q, G, "E3"),
-    Endpoint("c2c_logs_by_number", "GET", "/api/get_c2c_log_by_number", Q, G, "E4"),
-    Endpoint("dialer_logs", "POST", "/api/dialer_logs", J, C, "E5"),
-    Endpoint("get_call_status", "GET", "/api/get_call_status", Q, C, "E6"),
-    Endpoint("update_call_note", "POST", "/api/update_call_note", J, G, "E7"),
-    Endpoint("all_call_logs", "POST", "/v1/all_call_logs", J, C, "E8"),
-    Endpoint("add_call_note", "POST", "/api/add_call_note", J, G, "E9"),
+    Endpoint("call_logs", "GET", "/api/call_logs", Q, CONF, "E1"),
+    Endpoint("call_logs_v1", "GET", "/v1/call_logs", Q, CONF, "E1b"),
+    Endpoint("call_logs_by_number", "GET", "/api/get_call_log_by_number", Q, GUESS, "E2"),
+    Endpoint("c2c_logs", "GET", "/api/c2c_logs", Q, GUESS, "E3"),
+    Endpoint("c2c_logs_by_number", "GET", "/api/get_c2c_log_by_number", Q, GUESS, "E4"),
+    Endpoint("dialer_logs", "POST", "/api/dialer_logs", J, CONF, "E5"),
+    Endpoint("get_call_status", "GET", "/api/get_call_status", Q, CONF, "E6"),
+    Endpoint("update_call_note", "POST", "/api/update_call_note", J, GUESS, "E7"),
+    Endpoint("all_call_logs", "POST", "/v1/all_call_logs", J, CONF, "E8"),
+    Endpoint("add_call_note", "POST", "/api/add_call_note", J, GUESS, "E9"),
     # DIDs (2.F)
-    Endpoint("get_dids", "POST", "/api/get_dids", J, C, "F1"),
-    Endpoint("did_live_status", "POST", "/api/did_live_status", J, G, "F10"),
-    Endpoint("agent_did_live_status", "POST", "/api/agent_did_live_status", J, G, "F11"),
-    Endpoint("buy_did", "POST", "/ivrappv2/buy_did", J, C, "F4"),
+    Endpoint("get_dids", "POST", "/api/get_dids", J, CONF, "F1"),
+    Endpoint("did_live_status", "POST", "/api/did_live_status", J, GUESS, "F10"),
+    Endpoint("agent_did_live_status", "POST", "/api/agent_did_live_status", J, GUESS, "F11"),
+    Endpoint("buy_did", "POST", "/ivrappv2/buy_did", J, CONF, "F4"),
     # Contacts (2.I)
-    Endpoint("save_contact", "POST", "/api/save_contact", J, G, "I1"),
-    Endpoint("get_contact", "POST", "/api/get_contact", J, G, "I2"),
-    Endpoint("agent_get_contact", "POST", "/api/agent_get_contact", J, G, "I3"),
-    Endpoint("get_caller_details", "POST", "/api/get_caller_details", J, G, "I5"),
+    Endpoint("save_contact", "POST", "/api/save_contact", J, GUESS, "I1"),
+    Endpoint("get_contact", "POST", "/api/get_contact", J, GUESS, "I2"),
+    Endpoint("agent_get_contact", "POST", "/api/agent_get_contact", J, GUESS, "I3"),
+    Endpoint("get_caller_details", "POST", "/api/get_caller_details", J, GUESS, "I5"),
     # Webhooks (2.J)
-    Endpoint("add_webhook", "POST", "/api/add_webhook", J, G, "J1"),
+    Endpoint("add_webhook", "POST", "/api/add_webhook", J, GUESS, "J1"),
     # Client-only (2.X)
-    Endpoint("key_authentication", "POST", "/api/key_authentication", J, C, "X1"),
+    Endpoint("key_authentication", "POST", "/api/key_authentication", J, CONF, "X1"),
 )
 
 ENDPOINTS: Mapping[str, Endpoint] = {e.name: e for e in _TABLE}

@@ -14,8 +14,6 @@ from aiohttp.typedefs import Handler
 
 from agentapp.api.endpoints import ENDPOINTS, Endpoint
 
-from .extra_endpoints import EXTRA_ENDPOINTS
-
 EITHER_METHOD = frozenset({
     "click_connect_logs", "get_agents", "get_dids", "did_live_status",
     "agent_did_live_status", "call_logs", "call_logs_v1", "get_extension", "get_dialers_list",
@@ -23,7 +21,7 @@ EITHER_METHOD = frozenset({
 
 
 def sandbox_table() -> dict[str, Endpoint]:
-    return {**ENDPOINTS, **{e.name: e for e in EXTRA_ENDPOINTS}}
+    return dict(ENDPOINTS)
 
 
 def _alias(path: str) -> str | None:

@@ -6,7 +6,6 @@ import httpx
 import pytest
 
 from agentapp.api.endpoints import ENDPOINTS
-from agentapp.sandbox.extra_endpoints import EXTRA_ENDPOINTS
 from agentapp.sandbox.thread import SandboxThread
 
 
@@ -226,7 +225,7 @@ def test_dialer_extras(api: httpx.Client) -> None:
 
 def test_every_table_endpoint_is_served(sandbox: SandboxThread, api: httpx.Client) -> None:
     """No table row answers 404 'Not Found' (a path served nowhere)."""
-    for endpoint in (*ENDPOINTS.values(), *EXTRA_ENDPOINTS):
+    for endpoint in ENDPOINTS.values():
         if endpoint.name in ("c2c_schedule", "c2c_recordings"):
             continue  # guessed paths with no documented behaviour: deliberately not served
         r = api.request(endpoint.method, endpoint.path, json={} if endpoint.method == "POST"
