@@ -15,8 +15,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from agentapp.sandbox import SandboxConfig  # noqa: E402
-from agentapp.sandbox.thread import SandboxThread  # noqa: E402
+from agentapp.sandbox import SandboxConfig
+from agentapp.sandbox.thread import SandboxThread
 
 STRICT = os.environ.get("AGENTAPP_CI_STRICT") == "1"
 
