@@ -82,9 +82,7 @@ async def build_session(
     session = Session(plan.base_url, plan.ext_no, plan.did, is_sandbox)
     connectivity = ConnectivityMonitor(client.disposition_statuses)
     status = StatusService(client, connectivity=connectivity)
-    receiver_holder: list[WebhookReceiver] = []
-    tracker = CallTracker(
-        client, webhook_healthy=lambda: bool(receiver_holder) and receiver_holder[0].healthy)
+    tracker = CallTracker(client, webhook_healthy=lambda: _receiver_healthy(services))
     hours = (_hhmm(settings.get(DIAL_CALLING_HOURS_START)),
              _hhmm(settings.get(DIAL_CALLING_HOURS_END)))
     dialing = DialingService(client, tracker, status, connectivity, lambda: session,
@@ -94,12 +92,22 @@ async def build_session(
     connectivity.start()
     status.start()
     if is_sandbox or register_webhook:
-        await _start_receiver(services, settings, receiver_holder)
+        await start_receiver(services, settings)
     return services
 
 
-async def _start_receiver(services: SessionServices, settings: Settings,
-                          holder: list[WebhookReceiver]) -> None:
+def _receiver_healthy(services: SessionServices) -> bool:
+    return services.receiver is not None and services.receiver.healthy
+
+
+async def start_receiver(services: SessionServices, settings: Settings) -> str:
+    """Start the local receiver and register its URL; returns what to tell the agent.
+
+    Failing is not fatal: the tracker then follows calls by polling.
+    """
+    if services.receiver is not None:
+        await services.receiver.stop()
+        services.receiver = None
     secret = pysecrets.token_urlsafe(24) if settings.get(WEBHOOK_SECRET_ENABLED) else None
     receiver = WebhookReceiver(services.intake, host=settings.get(WEBHOOK_HOST),
                                port=settings.get(WEBHOOK_PORT), secret=secret,
@@ -108,12 +116,15 @@ async def _start_receiver(services: SessionServices, settings: Settings,
         url = await receiver.start()
         await services.client.register_webhook(url, secret or "")
     except (OSError, ApiError) as exc:
-        log.warning("webhook receiver not in use (%s); following calls by polling",
-                    getattr(exc, "user_message", None) or type(exc).__name__)
+        reason = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+        log.warning("webhook receiver not in use (%s); following calls by polling", reason)
         with contextlib.suppress(Exception):
             await receiver.stop()
-        return
-    holder.append(receiver)
+        return f"Webhook not registered: {reason} Calls are followed by polling."
     services.receiver = receiver
     services.webhook_url = url
+    if not services.session.is_sandbox:
+        log.warning("registered this app's webhook receiver: it replaced the account's "
+                    "previous webhook URL (an account has one)")
     log.info("webhook receiver registered (%s)", "signed" if secret else "unsigned")
+    return "Registered: live call events now arrive at this app."

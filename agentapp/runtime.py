@@ -17,12 +17,13 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from agentapp import __version__
 from agentapp.api.client import make_http_client
 from agentapp.cli import TOKEN_ENV, LaunchRequest
-from agentapp.composition import SessionServices, build_session
+from agentapp.composition import SessionServices, build_session, start_receiver
 from agentapp.demo import DemoSandbox
 from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
+from agentapp.qt.settings_flow import SettingsFlow
 from agentapp.qt.sign_in_flow import SignInFlow
 from agentapp.qt.status_facade import StatusFacade
 from agentapp.qt.wiring import MainWindowBinding
@@ -81,6 +82,11 @@ class AppRuntime:
                                   switch=self.switch, parent_window=window)
         window.sign_in_requested.connect(lambda: self.sign_in and self.sign_in.open())
         window.sign_out_requested.connect(lambda: self.sign_in and self.sign_in.sign_out())
+        self.settings_flow = SettingsFlow(
+            settings=self._settings, services=lambda: self._services,
+            restart=self.restart_session, register_webhook=self.register_webhook,
+            apply_theme=lambda theme: apply_theme(self._app, theme), parent_window=window)
+        window.settings_requested.connect(self.settings_flow.open)
         self._single.message_received.connect(self.handle_launch_message)
         if QSystemTrayIcon.isSystemTrayAvailable():
             self._tray = Tray(icon("app", dark), window)
@@ -146,6 +152,12 @@ class AppRuntime:
     async def restart_session(self) -> bool:
         """Rebuild the current session, e.g. after settings it reads at start changed."""
         return await self.switch(self._plan) if self._plan is not None else False
+
+    async def register_webhook(self) -> str:
+        """Start this app's receiver and register it with the account (on request)."""
+        if self._services is None:
+            return "Sign in first: there is no account to register with."
+        return await start_receiver(self._services, self._settings)
 
     def quit(self) -> None:
         self._quit.set()

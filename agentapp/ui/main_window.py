@@ -35,6 +35,7 @@ class MainWindow(QMainWindow):
     clipboard_requested = Signal()
     sign_in_requested = Signal()
     sign_out_requested = Signal()
+    settings_requested = Signal()
     quit_requested = Signal()
 
     def __init__(self, region: str = "IN", parent: QWidget | None = None) -> None:
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.sign_in_action = self._action("&Sign in to IVR Solutions…", None,
                                            self.sign_in_requested.emit)
         self.sign_out_action = self._action("Sign &out", None, self.sign_out_requested.emit)
+        self.settings_action = self._action("Se&ttings…", "Ctrl+,", self.settings_requested.emit)
         quit_action = self._action("&Quit", "Ctrl+Q", self.quit_requested.emit)
         self.focus_action = self._action("&Focus number field", "Ctrl+L", self.dial.focus_number)
         self.call_action = self._action("&Call", "Ctrl+Return",
@@ -104,6 +106,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.sign_in_action, self.sign_out_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         call_menu = menu.addMenu("&Call")
