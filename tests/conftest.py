@@ -2,7 +2,7 @@
 
 Qt runs offscreen unless a test asks for a real X server (Xvfb in CI). In CI
 (``AGENTAPP_CI_STRICT=1``, set by ``.ci/run``) a missing service is a failure,
-never a skip.
+never a skip: see ``services_available.need_service``.
 """
 
 from __future__ import annotations
@@ -17,17 +17,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
-
-STRICT = os.environ.get("AGENTAPP_CI_STRICT") == "1"
-
-
-def need_service(available: bool, what: str) -> None:
-    """Skip when ``what`` is missing locally; fail in CI, where .ci/run provides it."""
-    if available:
-        return
-    if STRICT:
-        pytest.fail(f"{what} is required in CI but is not available")
-    pytest.skip(f"{what} not available on this machine")
 
 
 @pytest.fixture

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import configparser
-import importlib.util
 import plistlib
 import re
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from services_available import need_service
 
 import agentapp
 from agentapp import resources
@@ -29,23 +28,6 @@ ICON_NAMES = ("app", "call", "hangup", "dialpad", "clipboard", "settings", "sign
 sys.path.insert(0, str(REPO / "packaging"))
 import sync_version  # noqa: E402
 from app_meta import read_app_meta  # noqa: E402
-
-
-def _root_need_service() -> Callable[[bool, str], None]:
-    """tests/conftest.py's need_service; ``from conftest import`` may hit tests/e2e's."""
-    name = "_agentapp_root_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("conftest.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    need: Callable[[bool, str], None] = module.need_service
-    return need
-
-
-need_service = _root_need_service()
 
 
 def _run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:

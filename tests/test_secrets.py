@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 import uuid
-from collections.abc import Callable
-from pathlib import Path
 
 import keyring.backends.fail
 import keyring.backends.null
 import pytest
 from keyring.backends.chainer import ChainerBackend
 from keyring_memory import BrokenKeyring, MemoryKeyring
+from services_available import need_service
 
 from agentapp.secrets import (
     SERVICE_NAME,
@@ -23,23 +20,6 @@ from agentapp.secrets import (
     SecretStoreError,
     backend_is_secure,
 )
-
-
-def _root_need_service() -> Callable[[bool, str], None]:
-    """tests/conftest.py's need_service; ``from conftest import`` may hit tests/e2e's."""
-    name = "_agentapp_root_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("conftest.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    need: Callable[[bool, str], None] = module.need_service
-    return need
-
-
-need_service = _root_need_service()
 
 
 def test_round_trip_uses_service_name_and_profile_as_username() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -133,11 +133,20 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {agent}" if agent else APP_NAME)
         self.status.set_demo(demo)
         self.banner.setVisible(demo)
-        if demo:
-            self.banner.setText("Demo mode: calls go to the built-in sandbox, no real phone "
-                                "rings. <a href='#sign-in'>Connect your IVR Solutions "
-                                "account…</a>")
         self.sign_out_action.setEnabled(not demo)
+        self._render_banner()
+
+    def _render_banner(self) -> None:
+        # Rich-text links take their colour at render time: use the palette's own.
+        link = self.palette().color(QPalette.ColorRole.Link).name()
+        self.banner.setText(
+            "Demo mode: calls go to the built-in sandbox, no real phone rings. "
+            f"<a href='#sign-in' style='color:{link}'>Connect your IVR Solutions account…</a>")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render_banner()
+        super().changeEvent(event)
 
     def show_timeline(self, timeline: CallTimeline) -> CallCard:
         card = self._cards.get(timeline.call_id)

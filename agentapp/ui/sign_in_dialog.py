@@ -103,10 +103,12 @@ class SignInDialog(QDialog):
     def show_message(self, text: str, tone: str = "bad") -> None:
         self.message.setText(text)
         set_tone(self.message, tone)
+        self.adjustSize()
 
     def show_keyring_warning(self, text: str) -> None:
         self.keyring_warning.setText(text)
         self.keyring_warning.setVisible(bool(text))
+        self.adjustSize()
 
     def invalidate(self) -> None:
         """The token or URL changed after a check: choices no longer apply."""
