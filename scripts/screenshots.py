@@ -1,7 +1,8 @@
 """Regenerate docs/screenshots/*.png from the real app in demo mode.
 
 Run under a real X server: ``xvfb-run -a -s "-screen 0 1280x800x24" python
-scripts/screenshots.py``. Uses a throw-away profile and settings tree.
+scripts/screenshots.py [OUT_DIR]``. Uses a throw-away profile and settings tree;
+tests/e2e/test_screenshots.py runs it too, so it keeps working.
 """
 
 from __future__ import annotations
@@ -12,20 +13,31 @@ import sys
 import tempfile
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+DEMO_SPEED = 10.0  # ringing + connected in ~1 s instead of ~8 s
 
 
 async def _settle(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-async def shoot(runtime: object, theme: str) -> None:
+async def shoot(runtime: object, theme: str, out: Path) -> None:
+    import httpx
+
     from agentapp.runtime import AppRuntime
+    from agentapp.sandbox import DEMO_TOKEN
     from agentapp.settings import UI_THEME
     from agentapp.ui.theme import apply_theme
 
     assert isinstance(runtime, AppRuntime)
     await asyncio.wait_for(runtime.started.wait(), 20)
+    services = runtime.services
+    assert services is not None
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(f"{services.client.base_url}/_sandbox/speed",
+                                 json={"speed": DEMO_SPEED},
+                                 headers={"Authorization": f"Bearer {DEMO_TOKEN}"})
+        answer.raise_for_status()
     runtime.settings.set(UI_THEME, theme)
     apply_theme(runtime._app, theme)  # noqa: SLF001 (a script, not product code)
     window = runtime.window
@@ -35,22 +47,23 @@ async def shoot(runtime: object, theme: str) -> None:
         runtime.sign_in.dialog.reject()
     window.dial.number.setText("098765 43210")
     window.dial.call_button.click()
-    await _settle(9.5)  # ringing agent (3 s) + customer (4 s), then connected a while
-    window.grab().save(str(OUT / f"main-window{'' if theme == 'light' else '-dark'}.png"))
+    await _settle(1.6)  # ringing agent (3 s) + customer (4 s), connected a while, at x10
+    window.grab().save(str(out / f"main-window{'' if theme == 'light' else '-dark'}.png"))
     if theme == "light":
         window.dial.number.setText("12ab")
         window.dial.call_button.click()
         await _settle(0.5)
-        window.grab().save(str(OUT / "refused-number.png"))
+        window.grab().save(str(out / "refused-number.png"))
         assert runtime.sign_in is not None
         dialog = runtime.sign_in.open()
         await _settle(0.5)
-        dialog.grab().save(str(OUT / "sign-in.png"))
+        dialog.grab().save(str(out / "sign-in.png"))
         dialog.reject()
     runtime.quit()
 
 
 def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
     tmp = tempfile.mkdtemp(prefix="agentapp-shots-")
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         os.environ[var] = os.path.join(tmp, var.lower())
@@ -61,7 +74,7 @@ def main() -> int:
     from agentapp.runtime import AppRuntime
     from agentapp.single_instance import SingleInstance, instance_name
 
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     for theme in ("light", "dark"):
         profile = f"shots-{theme}"
@@ -72,11 +85,11 @@ def main() -> int:
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
-            shot = loop.create_task(shoot(runtime, theme))
+            shot = loop.create_task(shoot(runtime, theme, out))
             loop.run_until_complete(runtime.run())
             shot.result()
         single.close()
-    print(f"screenshots written to {OUT}")
+    print(f"screenshots written to {out}")
     return 0
 
 
