@@ -39,7 +39,7 @@ async def shoot(runtime: object, theme: str, out: Path) -> None:
                                  headers={"Authorization": f"Bearer {DEMO_TOKEN}"})
         answer.raise_for_status()
     runtime.settings.set(UI_THEME, theme)
-    apply_theme(runtime._app, theme)  # noqa: SLF001 (a script, not product code)
+    apply_theme(runtime._app, theme)
     window = runtime.window
     assert window is not None
     window.resize(900, 600)
