@@ -10,10 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from agentapp.cli import TOKEN_ENV, LaunchRequest, parse_launch
+
+if TYPE_CHECKING:
+    from agentapp.runtime import AppRuntime
 
 log = logging.getLogger("agentapp")
 
@@ -32,6 +37,21 @@ def _check_api(launch: LaunchRequest) -> int:
     base_url = launch.api_url or settings.get(API_BASE_URL)
     return asyncio.run(run_check(base_url, token,
                                  path_overrides=settings.get(API_PATH_OVERRIDES)))
+
+
+def _quit_on_signals(runtime: AppRuntime) -> None:
+    """Ctrl+C / SIGTERM quit cleanly (tasks cancelled, client closed, exit 0).
+
+    Python runs signal handlers only between bytecodes; while Qt waits in C++ a
+    periodic no-op timer gives it that chance.
+    """
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: runtime.quit())
+    runtime.signal_timer = QTimer(interval=250)
+    runtime.signal_timer.timeout.connect(lambda: None)
+    runtime.signal_timer.start()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runtime = AppRuntime(app, launch, single)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    _quit_on_signals(runtime)
     try:
         with loop:
             code = loop.run_until_complete(runtime.run())

@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 import httpx
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agentapp import __version__
@@ -69,6 +70,7 @@ class AppRuntime:
         self.calls = CallsFacade()
         self.status = StatusFacade()
         self.window: MainWindow | None = None
+        self.signal_timer: QTimer | None = None  # see app._quit_on_signals
         self.sign_in: SignInFlow | None = None
 
     # -- start -----------------------------------------------------------------
@@ -138,7 +140,8 @@ class AppRuntime:
             try:
                 keyring_token = await self._secrets.get_token(self._launch.profile)
             except Exception as exc:  # a locked/absent keyring must not stop the app
-                log.warning("keyring unavailable: %s", type(exc).__name__)
+                log.warning("no usable OS keyring (%s): starting without a stored account",
+                            type(exc).__name__)
         return resolve_start(self._launch, stored, keyring_token, env_token)
 
     @property

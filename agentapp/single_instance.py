@@ -98,7 +98,8 @@ class SingleInstance(QObject):
         if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
             loop.exec()
         timer.stop()
-        reply.extend(socket.readAll().data())
+        if socket.isOpen():  # reading a never-connected socket only logs a Qt warning
+            reply.extend(socket.readAll().data())
         return bytes(reply)
 
     def listen(self) -> None:
