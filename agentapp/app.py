@@ -39,6 +39,13 @@ def _check_api(launch: LaunchRequest) -> int:
                                  path_overrides=settings.get(API_PATH_OVERRIDES)))
 
 
+def _log_loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+    """Errors of background tasks nobody awaited: logged (redacted), never lost."""
+    exc = context.get("exception")
+    log.error("background task failed: %s", context.get("message", ""),
+              exc_info=exc if isinstance(exc, BaseException) else None)
+
+
 def _quit_on_signals(runtime: AppRuntime) -> None:
     """Ctrl+C / SIGTERM quit cleanly (tasks cancelled, client closed, exit 0).
 
@@ -81,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     _quit_on_signals(runtime)
+    loop.set_exception_handler(_log_loop_error)
     try:
         with loop:
             code = loop.run_until_complete(runtime.run())

@@ -150,13 +150,24 @@ def checked_body(status_code: int, headers: Mapping[str, str], content: bytes) -
             status_code, message, json_envelope=is_envelope, retry_after=retry_after
         )
     if body is None:
-        kind = "an HTML page" if _looks_like_html(content, content_type) else "no valid JSON"
-        raise MalformedResponseError(f"HTTP {status_code} with {kind} ({len(content)} bytes)")
+        if _looks_like_html(content, content_type):
+            raise MalformedResponseError(
+                f"HTTP {status_code} with an HTML page ({len(content)} bytes)",
+                user_message=HTML_ANSWER_MESSAGE)
+        raise MalformedResponseError(
+            f"HTTP {status_code} with no valid JSON ({len(content)} bytes)")
     if not isinstance(body, Mapping):
         raise MalformedResponseError(f"expected a JSON object, got {type(body).__name__}")
     if "status" in body and not status_is_success(body["status"]):
         raise _error_for_body_status(body["status"], message)
     return body
+
+
+HTML_ANSWER_MESSAGE = (
+    "The server answered with a web page instead of API data: the API address is probably "
+    "wrong, or a login page or proxy is in the way. Check the address (normally "
+    "https://api.ivrsolutions.in)."
+)
 
 
 def _has_ssl_cause(exc: BaseException) -> bool:

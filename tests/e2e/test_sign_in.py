@@ -183,3 +183,29 @@ def test_try_the_sandbox_closes_the_dialog(qloop: QtLoop, first_run) -> None:  #
         services = run.runtime.services
         assert services is not None and services.session.is_sandbox
     qloop.run(scenario())
+
+
+def test_each_failure_gets_its_own_message(
+        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+    """HTML page, broken JSON, TLS to a plain-HTTP port: distinct, actionable words."""
+    async def check(run: FirstRun, base_url: str, fault: dict[str, object] | None) -> str:
+        if fault is not None:
+            sandbox.control("POST", "/_sandbox/faults", {**fault, "count": 1})
+        run.dialog.base_url.setText(base_url)
+        run.dialog.token.setText(sandbox.token)
+        run.dialog.check_button.click()
+        text = await _message(run)
+        sandbox.control("POST", "/_sandbox/faults", {})
+        run.dialog.show_message("", "")
+        return text.lower()
+
+    async def scenario() -> None:
+        run = await first_run()
+        html = await check(run, sandbox.base_url, {"html_rate": 1.0})
+        malformed = await check(run, sandbox.base_url, {"malformed_rate": 1.0})
+        tls = await check(run, sandbox.base_url.replace("http://", "https://"), None)
+        assert len({html, malformed, tls}) == 3, (html, malformed, tls)
+        assert "html" in html or "web page" in html
+        assert "tls" in tls or "secure" in tls or "certificate" in tls
+        assert run.keyring.passwords == {}
+    qloop.run(scenario())
