@@ -1,0 +1,73 @@
+"""``python -m bench [click|webhook|startup|memory ...]``: run benches, print one table.
+
+With no names every bench runs. Figures are ratios against a baseline measured
+in the same run, next to the absolute medians and p95s (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Sequence
+
+from bench.harness import isolate_home, run_qt
+from bench.stats import Row, markdown, table
+
+BENCHES = ("click", "webhook", "startup", "memory")
+
+
+def _in_qt(names: Sequence[str], iterations: int, warmup: int) -> list[Row]:
+    from bench import click, webhook
+
+    async def body() -> list[Row]:
+        rows: list[Row] = []
+        if "click" in names:
+            rows += await click.run(iterations, warmup)
+        if "webhook" in names:
+            rows += await webhook.run(iterations, warmup)
+        return rows
+
+    return run_qt(body)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("benches", nargs="*", metavar="BENCH",
+                        help=f"any of {', '.join(BENCHES)} (default: all)")
+    parser.add_argument("-n", "--iterations", type=int, default=30,
+                        help="timed iterations of click and webhook (default 30)")
+    parser.add_argument("--warmup", type=int, default=3,
+                        help="untimed iterations first (default 3)")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="processes per startup/memory figure (default 5)")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args(argv)
+    names = args.benches or list(BENCHES)
+    unknown = sorted(set(names) - set(BENCHES))
+    if unknown:
+        parser.error(f"unknown bench {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
+    isolate_home()
+    started = time.perf_counter()
+    rows: list[Row] = []
+    if "click" in names or "webhook" in names:
+        rows += _in_qt(names, args.iterations, args.warmup)
+    if "startup" in names or "memory" in names:
+        from bench import startup
+
+        if "startup" in names:
+            rows += startup.run_startup(args.runs)
+        if "memory" in names:
+            rows += startup.run_memory(args.runs)
+    print(f"# {platform.python_implementation()} {platform.python_version()} on "
+          f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}; "
+          f"took {time.perf_counter() - started:.1f} s")
+    print(markdown(rows) if args.markdown else table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
