@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agentapp import __version__
@@ -36,6 +36,7 @@ from agentapp.settings import (
     API_BASE_URL,
     DIAL_TEL_ACTION,
     PHONE_DEFAULT_REGION,
+    UI_GEOMETRY,
     UI_THEME,
     Settings,
 )
@@ -77,6 +78,9 @@ class AppRuntime:
     def _build_ui(self, dark: bool) -> MainWindow:
         window = MainWindow(self._settings.get(PHONE_DEFAULT_REGION))
         window.setWindowIcon(icon("app", dark))
+        geometry = self._settings.get(UI_GEOMETRY)
+        if geometry:
+            window.restoreGeometry(QByteArray(geometry))
         self._binding = MainWindowBinding(window, self.dial, self.calls, self.status)
         window.quit_requested.connect(self._quit.set)
         self.sign_in = SignInFlow(http=self._require_http, secrets=self._secrets,
@@ -220,6 +224,9 @@ class AppRuntime:
             self.window.activateWindow()
 
     async def _shutdown(self) -> None:
+        if self.window is not None:
+            self._settings.set(UI_GEOMETRY, bytes(self.window.saveGeometry().data()))
+            await self._settings.asave()
         await self._close_session()
         await self._demo.stop()
         if self._http is not None:
