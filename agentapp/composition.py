@@ -29,6 +29,7 @@ from agentapp.settings import (
     API_PATH_OVERRIDES,
     DIAL_CALLING_HOURS_END,
     DIAL_CALLING_HOURS_START,
+    PHONE_DEFAULT_REGION,
     WEBHOOK_HOST,
     WEBHOOK_PORT,
     WEBHOOK_PUBLIC_URL,
@@ -86,7 +87,8 @@ async def build_session(
     hours = (_hhmm(settings.get(DIAL_CALLING_HOURS_START)),
              _hhmm(settings.get(DIAL_CALLING_HOURS_END)))
     dialing = DialingService(client, tracker, status, connectivity, lambda: session,
-                             clock=time.time, calling_hours=hours, now_local=datetime.now)
+                             clock=time.time, calling_hours=hours, now_local=datetime.now,
+                             region=settings.get(PHONE_DEFAULT_REGION))
     intake = EventIntake(tracker.feed)
     services = SessionServices(session, client, connectivity, status, tracker, dialing, intake)
     connectivity.start()

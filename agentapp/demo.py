@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from agentapp.sandbox import DEMO_TOKEN, SandboxConfig, SandboxServer
+if TYPE_CHECKING:
+    from agentapp.sandbox import SandboxServer
+
+# Fixed and documented (docs/sandbox.md); repeated here so a signed-in app never
+# imports the sandbox (and numpy) at all.
+DEMO_TOKEN = "ivr-sandbox-demo-token"
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +28,8 @@ class DemoSandbox:
 
     async def ensure_started(self) -> str:
         if self._server is None:
+            from agentapp.sandbox import SandboxConfig, SandboxServer
+
             server = SandboxServer(SandboxConfig(host="127.0.0.1", port=self._port))
             base_url = await server.start()
             self._server = server

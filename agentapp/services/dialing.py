@@ -80,8 +80,10 @@ class DialingService:
         clock: Callable[[], float],
         calling_hours: tuple[time, time] = (DEFAULT_START, DEFAULT_END),
         now_local: Callable[[], datetime] = datetime.now,
+        region: str = "IN",
     ) -> None:
         self._api = api
+        self._region = region
         self._tracker = tracker
         self._status = status
         self._connectivity = connectivity
@@ -125,16 +127,18 @@ class DialingService:
     def _check(self, target: str | PhoneNumber, confirmed: bool) -> tuple[PhoneNumber, Session]:
         """Every guard, in the documented order; returns what the call needs."""
         try:
-            number = target if isinstance(target, PhoneNumber) else parse_dial_target(target)
+            number = (target if isinstance(target, PhoneNumber)
+                      else parse_dial_target(target, region=self._region))
         except InvalidNumber as exc:
             raise DialRefused("invalid_number", exc.reason) from exc
         session = self._session()
         if session is None:
             raise DialRefused("not_signed_in", "Sign in before placing calls.")
         if not session.ext_no.strip():
-            raise DialRefused("no_extension", "Choose your extension in the status panel first.")
+            raise DialRefused("no_extension", "Choose your extension under File → Sign in first.")
         if not session.did.strip():
-            raise DialRefused("no_did", "Choose a caller-ID number (DID) first.")
+            raise DialRefused("no_did",
+                              "Choose a caller-ID number (DID) under File → Sign in first.")
         self._check_line(session)
         self._check_repeat(number)
         if not self._connectivity.is_online:

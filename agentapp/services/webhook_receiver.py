@@ -14,15 +14,16 @@ import secrets
 import socket
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
-
-from aiohttp import web
 
 from agentapp.core import signature
 from agentapp.core.call import CallEvent
 from agentapp.core.events import BadEvent, CallRecordNotice, parse_webhook
 from agentapp.services.observable import Observable
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class WebhookReceiver:
         if self._runner is not None:
             return self.url
         self._path_token = secrets.token_urlsafe(24)
+        from aiohttp import web  # ~0.25 s to import: only when a receiver starts
+
         app = web.Application(client_max_size=self._max_body)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         runner = web.AppRunner(app, access_log=None)
@@ -89,7 +92,7 @@ class WebhookReceiver:
             return await self._checked(request)
         except Exception:
             log.exception("webhook handler failed")
-            return web.json_response({"ok": False, "error": "internal error"}, status=500)
+            return _json({"ok": False, "error": "internal error"}, status=500)
 
     async def _checked(self, request: web.Request) -> web.Response:
         expected = HOOK_PREFIX + self._path_token
@@ -118,7 +121,7 @@ class WebhookReceiver:
             return _answer(400, exc.reason)
         self.deliveries += 1
         self.last_delivery_at = self._clock()
-        return web.json_response({"ok": True})
+        return _json({"ok": True})
 
 
 class EventIntake:
@@ -165,4 +168,10 @@ def _decode(body: bytes, content_type: str) -> dict[str, Any]:
 
 
 def _answer(status: int, message: str) -> web.Response:
-    return web.json_response({"ok": False, "error": message}, status=status)
+    return _json({"ok": False, "error": message}, status=status)
+
+
+def _json(body: dict[str, Any], status: int = 200) -> web.Response:
+    from aiohttp import web
+
+    return web.json_response(body, status=status)
