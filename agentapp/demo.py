@@ -1,12 +1,17 @@
-"""Demo mode: the sandbox server, started in-process on the app's own loop."""
+"""Demo mode: the sandbox server, in-process but on its own thread and loop.
+
+Its world generation, call simulation and webhook deliveries then never take
+time from the UI thread; the app talks to it over loopback HTTP like any server.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from agentapp.sandbox import SandboxServer
+    from agentapp.sandbox.thread import SandboxThread
 
 # Fixed and documented (docs/sandbox.md); repeated here so a signed-in app never
 # imports the sandbox (and numpy) at all.
@@ -15,12 +20,22 @@ DEMO_TOKEN = "ivr-sandbox-demo-token"
 log = logging.getLogger(__name__)
 
 
+def _start_sandbox_thread(port: int) -> SandboxThread:
+    """In a worker thread: importing the sandbox (numpy, aiohttp) and building its world."""
+    from agentapp.sandbox import SandboxConfig
+    from agentapp.sandbox.thread import SandboxThread
+
+    server = SandboxThread(SandboxConfig(host="127.0.0.1", port=port))
+    server.start()
+    return server
+
+
 class DemoSandbox:
     """Owns the embedded sandbox for the app's lifetime (started once, on demand)."""
 
     def __init__(self, port: int = 0) -> None:
         self._port = port
-        self._server: SandboxServer | None = None
+        self._server: SandboxThread | None = None
 
     @property
     def token(self) -> str:
@@ -28,10 +43,9 @@ class DemoSandbox:
 
     async def ensure_started(self) -> str:
         if self._server is None:
-            from agentapp.sandbox import SandboxConfig, SandboxServer
-
-            server = SandboxServer(SandboxConfig(host="127.0.0.1", port=self._port))
-            base_url = await server.start()
+            server = await asyncio.get_running_loop().run_in_executor(
+                None, _start_sandbox_thread, self._port)
+            base_url = server.base_url
             self._server = server
             # The demo token is fixed and documented, not a secret: log it so the
             # sandbox's control API (docs/sandbox.md) can be used while the app runs.
@@ -40,5 +54,5 @@ class DemoSandbox:
 
     async def stop(self) -> None:
         if self._server is not None:
-            await self._server.stop()
-            self._server = None
+            server, self._server = self._server, None
+            await asyncio.get_running_loop().run_in_executor(None, server.stop)

@@ -115,11 +115,14 @@ class AppRuntime:
             redactor = configure_logging(log_dir(), secrets=self._current_secrets)
             install_excepthook(ErrorPresenter().show, redactor=redactor)
         dark = apply_theme(self._app, self._settings.get(UI_THEME))
-        self._http = make_http_client(__version__)
         self.window = self._build_ui(dark)
         self.window.show()
         self._app.aboutToQuit.connect(self._quit.set)
         try:
+            # Building the client loads the TLS trust store (~0.3 s): off the UI thread,
+            # while the window paints. It binds to this loop at its first request.
+            self._http = await asyncio.get_running_loop().run_in_executor(
+                None, make_http_client, __version__)
             plan = await self._initial_plan()
             started = await self.switch(plan)
             if plan.kind == "sign_in" or plan.first_run or not started:
