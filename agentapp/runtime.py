@@ -194,7 +194,7 @@ class AppRuntime:
             self.dial.bind(services.dialing)
             self.calls.bind(services.tracker)
             self.status.bind(services.connectivity, services.status)
-            self._binding.set_session(services.session)
+            self._binding.set_session(services.session, signed_in=plan.kind == "account")
             log.info("session started: %s ext %s", "sandbox" if services.session.is_sandbox
                      else "account", plan.ext_no)
             return True

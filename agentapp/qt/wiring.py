@@ -53,14 +53,15 @@ class MainWindowBinding:
         self._window.dial.show_message("")
         self._window.show_timeline(timeline)
 
-    def set_session(self, session: Session | None, agent_name: str = "") -> None:
+    def set_session(self, session: Session | None, *, signed_in: bool,
+                    agent_name: str = "") -> None:
         self._session = session
         self._snapshot = StatusSnapshot()
         demo = session is not None and session.is_sandbox
         label = ""
         if session is not None:
             label = f"ext {session.ext_no}" + (f" · {agent_name}" if agent_name else "")
-        self._window.set_identity(label, demo)
+        self._window.set_identity(label, demo, signed_in)
         self._render()
 
     def _status(self, snapshot: StatusSnapshot) -> None:

@@ -129,11 +129,12 @@ class MainWindow(QMainWindow):
                           f"{APP_NAME} {__version__}\nClick-to-call companion for IVR Solutions.")
 
     # -- rendering -------------------------------------------------------------
-    def set_identity(self, agent: str, demo: bool) -> None:
+    def set_identity(self, agent: str, demo: bool, signed_in: bool) -> None:
+        """``demo``: the server is a sandbox; ``signed_in``: an account token is in use."""
         self.setWindowTitle(f"{APP_NAME} — {agent}" if agent else APP_NAME)
         self.status.set_demo(demo)
         self.banner.setVisible(demo)
-        self.sign_out_action.setEnabled(not demo)
+        self.sign_out_action.setEnabled(signed_in)
         self._render_banner()
 
     def _render_banner(self) -> None:

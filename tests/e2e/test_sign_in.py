@@ -209,3 +209,29 @@ def test_each_failure_gets_its_own_message(
         assert "tls" in tls or "secure" in tls or "certificate" in tls
         assert run.keyring.passwords == {}
     qloop.run(scenario())
+
+
+def test_sign_out_removes_the_token_and_returns_to_the_demo(
+        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+    async def scenario() -> None:
+        run = await first_run()
+        d = run.dialog
+        d.base_url.setText(sandbox.base_url)
+        d.token.setText(sandbox.token)
+        d.check_button.click()
+        assert "Token accepted" in await _message(run)
+        d.sign_in_button.click()
+        await wait_until(lambda: run.dialog is None, 10, "signed in")
+        assert run.keyring.passwords
+        window = run.runtime.window
+        assert window is not None and window.sign_out_action.isEnabled()
+        window.sign_out_action.trigger()
+        await wait_until(lambda: run.dialog is not None, 10, "the dialog after sign-out")
+        assert run.keyring.passwords == {}
+        assert "Signed out" in run.dialog.message.text()
+        services = run.runtime.services
+        assert services is not None and services.session.is_sandbox
+        settings = Settings.for_profile(run.profile)
+        settings.load()
+        assert settings.get(AGENT_EXTENSION) == "" and settings.get(AGENT_DID) == ""
+    qloop.run(scenario())
