@@ -23,6 +23,7 @@ from agentapp.core.session import Session
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor
 from agentapp.services.dialing import DialingService
+from agentapp.services.recent_calls import RecentCalls
 from agentapp.services.status import StatusService
 from agentapp.services.webhook_receiver import EventIntake, WebhookReceiver
 from agentapp.settings import (
@@ -55,6 +56,7 @@ class SessionServices:
     tracker: CallTracker
     dialing: DialingService
     intake: EventIntake
+    recent: RecentCalls
     receiver: WebhookReceiver | None = None
     webhook_url: str = ""
 
@@ -64,6 +66,7 @@ class SessionServices:
             with contextlib.suppress(Exception):
                 await self.receiver.stop()
         await self.tracker.aclose()
+        await self.recent.stop()
         await self.status.stop()
         await self.connectivity.stop()
 
@@ -90,9 +93,13 @@ async def build_session(
                              clock=time.time, calling_hours=hours, now_local=datetime.now,
                              region=settings.get(PHONE_DEFAULT_REGION))
     intake = EventIntake(tracker.feed)
-    services = SessionServices(session, client, connectivity, status, tracker, dialing, intake)
+    recent = RecentCalls(client, plan.ext_no)
+    tracker.changed.subscribe(recent.call_ended)
+    services = SessionServices(session, client, connectivity, status, tracker, dialing, intake,
+                               recent)
     connectivity.start()
     status.start()
+    recent.start()
     if is_sandbox or register_webhook:
         await start_receiver(services, settings)
     return services

@@ -24,6 +24,7 @@ from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
+from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.settings_flow import SettingsFlow
 from agentapp.qt.sign_in_flow import SignInFlow
 from agentapp.qt.status_facade import StatusFacade
@@ -70,6 +71,7 @@ class AppRuntime:
         self.dial = DialFacade()
         self.calls = CallsFacade()
         self.status = StatusFacade()
+        self.recent = RecentCallsFacade()
         self.window: MainWindow | None = None
         self.signal_timer: QTimer | None = None  # see app._quit_on_signals
         self.sign_in: SignInFlow | None = None
@@ -81,7 +83,8 @@ class AppRuntime:
         geometry = self._settings.get(UI_GEOMETRY)
         if geometry:
             window.restoreGeometry(QByteArray(geometry))
-        self._binding = MainWindowBinding(window, self.dial, self.calls, self.status)
+        self._binding = MainWindowBinding(window, self.dial, self.calls, self.status,
+                                          self.recent)
         window.quit_requested.connect(self._quit.set)
         self.sign_in = SignInFlow(http=self._require_http, secrets=self._secrets,
                                   settings=self._settings, profile=self._launch.profile,
@@ -194,6 +197,7 @@ class AppRuntime:
             self.dial.bind(services.dialing)
             self.calls.bind(services.tracker)
             self.status.bind(services.connectivity, services.status)
+            self.recent.bind(services.recent)
             self._binding.set_session(services.session, signed_in=plan.kind == "account")
             log.info("session started: %s ext %s", "sandbox" if services.session.is_sandbox
                      else "account", plan.ext_no)
@@ -203,6 +207,7 @@ class AppRuntime:
         self.dial.bind(None)
         self.calls.bind(None)
         self.status.bind(None, None)
+        self.recent.bind(None)
         services, self._services = self._services, None
         if services is not None:
             await services.close()

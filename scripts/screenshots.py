@@ -42,7 +42,7 @@ async def shoot(runtime: object, theme: str, out: Path) -> None:
     apply_theme(runtime._app, theme)
     window = runtime.window
     assert window is not None
-    window.resize(900, 600)
+    window.resize(980, 680)
     if runtime.sign_in is not None and runtime.sign_in.dialog is not None:
         runtime.sign_in.dialog.reject()
     window.dial.number.setText("098765 43210")

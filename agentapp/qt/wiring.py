@@ -8,6 +8,7 @@ from agentapp.core.call import CallTimeline
 from agentapp.core.session import Session
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
+from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.status_facade import StatusFacade
 from agentapp.qt.status_text import did_pill, extension_pill
 from agentapp.services.status import StatusSnapshot, did_key
@@ -18,7 +19,7 @@ class MainWindowBinding:
     """Keeps the current session so status pills can name its extension and DID."""
 
     def __init__(self, window: MainWindow, dial: DialFacade, calls: CallsFacade,
-                 status: StatusFacade) -> None:
+                 status: StatusFacade, recent: RecentCallsFacade) -> None:
         self._window = window
         self._dial = dial
         self._session: Session | None = None
@@ -32,6 +33,8 @@ class MainWindowBinding:
         calls.timeline_changed.connect(window.show_timeline)
         status.online_changed.connect(window.status.set_online)
         status.snapshot_changed.connect(self._status)
+        recent.calls_changed.connect(window.recent.show_records)
+        recent.error_changed.connect(window.recent.show_error)
 
     def dial(self, target: str) -> None:
         self._window.dial.show_message("")

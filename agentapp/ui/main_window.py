@@ -24,6 +24,7 @@ from agentapp import APP_NAME, __version__
 from agentapp.core.call import CallTimeline
 from agentapp.ui.call_card import CallCard
 from agentapp.ui.dial_panel import DialPanel
+from agentapp.ui.recent_calls import RecentCallsPanel
 from agentapp.ui.status_strip import StatusStrip
 from agentapp.ui.style import named
 
@@ -51,6 +52,8 @@ class MainWindow(QMainWindow):
         self.dial = DialPanel(region)
         self.dial.dial_requested.connect(self.dial_requested)
         self.dial.clipboard_requested.connect(self.clipboard_requested)
+        self.recent = RecentCallsPanel()
+        self.recent.call_back.connect(self.dial_requested)
         self._cards: dict[str, CallCard] = {}
         self._cards_box = QVBoxLayout()
         self._empty = QLabel("No calls yet. Type a number and press Enter, or click a "
@@ -71,9 +74,12 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(calls)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        right = QVBoxLayout()
+        right.addWidget(scroll, 1)
+        right.addWidget(self.recent, 1)
         body = QHBoxLayout()
         body.addWidget(self.dial, 2)
-        body.addWidget(scroll, 3)
+        body.addLayout(right, 3)
         root = QWidget()
         col = QVBoxLayout(root)
         col.setContentsMargins(14, 10, 14, 10)

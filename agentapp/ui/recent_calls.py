@@ -1,0 +1,138 @@
+"""Recent calls: a table of the agent's latest calls with "Call back".
+
+A QAbstractTableModel over plain ``CallRecord`` values (virtualised by the
+view), so the store-backed history can reuse the same columns later.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agentapp.api.models import CallRecord
+from agentapp.core.phone import InvalidNumber, parse_number
+from agentapp.ui.call_card import format_duration
+
+COLUMNS = ("Time", "Number", "Type", "Outcome", "Duration")
+_OUTCOMES = {
+    "answered": "Answered", "busy": "Busy", "no_answer": "No answer", "missed": "Missed",
+    "failed": "Failed", "agent_no_answer": "You did not answer",
+    "agent_failed": "Your phone unreachable", "cancelled": "Cancelled",
+}
+Index = QModelIndex | QPersistentModelIndex
+
+
+def display_number(raw: str) -> str:
+    try:
+        return parse_number(raw).display()
+    except InvalidNumber:
+        return raw
+
+
+def _cell(record: CallRecord, column: int) -> str:
+    if column == 0:
+        return record.call_time.astimezone().strftime("%d %b %H:%M")  # the agent's clock
+    if column == 1:
+        return display_number(record.customer_number)
+    if column == 2:
+        return "Outgoing" if record.direction == "outbound" else "Incoming"
+    if column == 3:
+        return _OUTCOMES.get(record.status, record.status.replace("_", " ").capitalize())
+    return format_duration(record.duration_s) if record.duration_s else "–"
+
+
+class RecentCallsModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[CallRecord] = []
+
+    def set_records(self, records: list[CallRecord]) -> None:
+        self.beginResetModel()
+        self._rows = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> CallRecord:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                               Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        return _cell(self._rows[index.row()], index.column())
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+
+class RecentCallsPanel(QWidget):
+    call_back = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = RecentCallsModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Recent calls")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 8)
+        header_view = self.table.horizontalHeader()
+        header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda index: self._call_back_row(index.row()))
+        self.call_back_button = QPushButton("Call back")
+        self.call_back_button.setAccessibleName("Call back the selected number")
+        self.call_back_button.setEnabled(False)
+        self.call_back_button.clicked.connect(self._call_back_selected)
+        self.status = QLabel()
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.call_back_button.setEnabled(self.table.selectionModel().hasSelection()))
+        header = QHBoxLayout()
+        header.addWidget(QLabel("<b>Recent calls</b>"))
+        header.addWidget(self.status, 1)
+        header.addWidget(self.call_back_button)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(header)
+        box.addWidget(self.table)
+
+    def show_records(self, records: list[CallRecord]) -> None:
+        self.model.set_records(records)
+        self.call_back_button.setEnabled(False)
+        self.status.setText("" if records else "No calls in the last 7 days.")
+
+    def show_error(self, message: str) -> None:
+        if message:
+            self.status.setText(f"Not refreshed: {message}")
+
+    def _call_back_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self._call_back_row(rows[0].row())
+
+    def _call_back_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.call_back.emit(self.model.record(row).customer_number)
