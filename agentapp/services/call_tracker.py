@@ -10,7 +10,6 @@ proven itself, slow once it has. Expiry ticks make sure no call stays
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 import time
@@ -32,6 +31,7 @@ from agentapp.core.call import (
     new_timeline,
 )
 from agentapp.services.observable import Observable
+from agentapp.services.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -153,11 +153,7 @@ class CallTracker:
             task.cancel()
 
     async def aclose(self) -> None:
-        tasks = list(self._tasks.values())
-        self.close()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(list(self._tasks.values()))
 
     # -- internals ---------------------------------------------------------------
 

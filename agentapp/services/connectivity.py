@@ -9,12 +9,12 @@ the agent clicking anything.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from agentapp.api.errors import ApiConnectionError, ApiTimeoutError, TlsError
 from agentapp.services.observable import Observable
+from agentapp.services.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,7 @@ class ConnectivityMonitor:
     async def stop(self) -> None:
         self._running = False
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait([task])
 
     def report_success(self) -> None:
         self.last_error = ""

@@ -8,7 +8,6 @@ sqlite) will feed the same list shape when it arrives.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from agentapp.api.errors import ApiError
 from agentapp.api.models import CallRecord
 from agentapp.core.call import CallTimeline
 from agentapp.services.observable import Observable
+from agentapp.services.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +56,9 @@ class RecentCalls:
             self._loop_task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._loop_task, self._refresh_task) if t is not None]
+        tasks = (self._loop_task, self._refresh_task)
         self._loop_task = self._refresh_task = None
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(tasks)
 
     def call_ended(self, timeline: CallTimeline | None) -> None:
         """Tracker hook: once a call ends its log row exists, so refresh (soon)."""

@@ -8,7 +8,6 @@ races an older answer into the view.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +17,7 @@ from typing import Protocol
 from agentapp.api.errors import ApiError
 from agentapp.core.phone import InvalidNumber, did_for_api
 from agentapp.services.observable import Observable
+from agentapp.services.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -97,13 +97,9 @@ class StatusService:
             self._loop_task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._loop_task, self._refresh_task) if t is not None]
+        tasks = (self._loop_task, self._refresh_task)
         self._loop_task = self._refresh_task = None
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(tasks)
 
     async def refresh(self) -> StatusSnapshot:
         """Fetch now; cancels a refresh still in flight. Never raises ApiError.
