@@ -74,6 +74,14 @@ async def _message(run: FirstRun) -> str:
     return str(run.dialog.message.text())
 
 
+async def _check_token(run: FirstRun, base_url: str, token: str) -> str:
+    """Fill in the dialog, press Check token, return its answer."""
+    run.dialog.base_url.setText(base_url)
+    run.dialog.token.setText(token)
+    run.dialog.check_button.click()
+    return await _message(run)
+
+
 def test_first_run_is_demo_with_the_sign_in_dialog(qloop: QtLoop, first_run) -> None:  # noqa: F811
     async def scenario() -> None:
         run = await first_run()
@@ -121,10 +129,8 @@ def test_bad_token_is_refused_and_nothing_saved(
         qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
     async def scenario() -> None:
         run = await first_run()
-        run.dialog.base_url.setText(sandbox.base_url)
-        run.dialog.token.setText("not-the-token")
-        run.dialog.check_button.click()
-        assert "token was refused" in (await _message(run)).lower()
+        answer = await _check_token(run, sandbox.base_url, "not-the-token")
+        assert "token was refused" in answer.lower()
         assert not run.dialog.sign_in_button.isEnabled()
         assert run.keyring.passwords == {}
         assert not Settings.for_profile(run.profile).path.exists() or \
@@ -165,10 +171,7 @@ def test_insecure_keyring_is_said_and_nothing_written(
         d = run.dialog
         await wait_until(lambda: d.keyring_warning.isVisible(), 5, "the keyring warning")
         assert "cannot be saved" in d.keyring_warning.text()
-        d.base_url.setText(sandbox.base_url)
-        d.token.setText(sandbox.token)
-        d.check_button.click()
-        assert "Token accepted" in await _message(run)
+        assert "Token accepted" in await _check_token(run, sandbox.base_url, sandbox.token)
         d.sign_in_button.click()
         await wait_until(lambda: "No secure keyring" in d.message.text(), 5, "the refusal")
         assert run.runtime.services is not None and run.runtime.services.session.is_sandbox
@@ -191,10 +194,7 @@ def test_each_failure_gets_its_own_message(
     async def check(run: FirstRun, base_url: str, fault: dict[str, object] | None) -> str:
         if fault is not None:
             sandbox.control("POST", "/_sandbox/faults", {**fault, "count": 1})
-        run.dialog.base_url.setText(base_url)
-        run.dialog.token.setText(sandbox.token)
-        run.dialog.check_button.click()
-        text = await _message(run)
+        text = await _check_token(run, base_url, sandbox.token)
         sandbox.control("POST", "/_sandbox/faults", {})
         run.dialog.show_message("", "")
         return text.lower()
@@ -215,12 +215,8 @@ def test_sign_out_removes_the_token_and_returns_to_the_demo(
         qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
     async def scenario() -> None:
         run = await first_run()
-        d = run.dialog
-        d.base_url.setText(sandbox.base_url)
-        d.token.setText(sandbox.token)
-        d.check_button.click()
-        assert "Token accepted" in await _message(run)
-        d.sign_in_button.click()
+        assert "Token accepted" in await _check_token(run, sandbox.base_url, sandbox.token)
+        run.dialog.sign_in_button.click()
         await wait_until(lambda: run.dialog is None, 10, "signed in")
         assert run.keyring.passwords
         window = run.runtime.window
