@@ -7,7 +7,7 @@
 # - Debian packages: Qt's system libraries, Xvfb, D-Bus + GNOME Keyring,
 #   PortAudio + PulseAudio, AppStream/desktop-file validators (installed as
 #   root or via sudo, only when missing).
-# - Python: the package with its `test` extras (editable).
+# - Python: the package with its `test` extras, editable, in .venv.
 # - Services, in a private temporary HOME/XDG tree, torn down on exit: a
 #   PulseAudio null sink (virtual speaker + its monitor as the microphone), a
 #   D-Bus session with an unlocked gnome-keyring (Secret Service), and Xvfb.
@@ -20,28 +20,12 @@ libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 li
 xvfb xauth dbus gnome-keyring libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins
 appstream desktop-file-utils"
 
-missing=""
-if command -v dpkg-query >/dev/null 2>&1; then
-    for p in $APT_PACKAGES; do
-        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" \
-            || missing="$missing $p"
-    done
-fi
-if [ -n "$missing" ]; then
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    if [ -z "$SUDO" ] || command -v sudo >/dev/null 2>&1; then
-        echo "Installing Debian packages:$missing"
-        $SUDO apt-get update -qq
-        # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
-    else
-        echo "warning: missing Debian packages (no root, no sudo):$missing" >&2
-    fi
-fi
-
-export PIP_ROOT_USER_ACTION=ignore
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+# shellcheck disable=SC2086
+ensure_debian_packages $APT_PACKAGES
+ensure_venv '.[test]'
+PY="$VENV_DIR/bin/python"
 
 # A private home and XDG tree: nothing leaks in from (or out to) the machine.
 TEST_TMP="$(mktemp -d)"
@@ -71,7 +55,7 @@ if command -v pulseaudio >/dev/null 2>&1; then
     pactl set-default-source ci_sink.monitor
 fi
 
-run_pytest=(python3 -m pytest "$@")
+run_pytest=("$PY" -m pytest "$@")
 if command -v xvfb-run >/dev/null 2>&1; then
     run_pytest=(xvfb-run -a -s "-screen 0 1280x800x24" "${run_pytest[@]}")
 fi
