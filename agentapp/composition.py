@@ -20,6 +20,7 @@ import httpx
 from agentapp.api.client import IvrClient
 from agentapp.api.errors import ApiError
 from agentapp.core.session import Session
+from agentapp.core.urls import is_loopback_url
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor
 from agentapp.services.dialing import DialingService
@@ -76,13 +77,15 @@ async def build_session(
 ) -> SessionServices:
     """Wire the services for ``plan`` and start their background work.
 
-    The webhook receiver starts (and registers itself) automatically when the
-    server is a sandbox; for a real account only on request, since an account
-    has a single webhook URL that another integration may be using.
+    The webhook receiver starts (and registers itself) automatically only for
+    the demo (the plan says so) or a server on loopback that identifies as our
+    sandbox; for anything else only on request, since an account has a single
+    webhook URL that another integration may be using, and a look-alike server
+    must not be able to make us replace it.
     """
     client = IvrClient(plan.base_url, plan.token, http=http,
                        path_overrides=settings.get(API_PATH_OVERRIDES))
-    is_sandbox = await client.is_sandbox()
+    is_sandbox = plan.kind == "demo" or await client.is_sandbox()
     session = Session(plan.base_url, plan.ext_no, plan.did, is_sandbox)
     connectivity = ConnectivityMonitor(client.disposition_statuses)
     status = StatusService(client, connectivity=connectivity)
@@ -100,9 +103,15 @@ async def build_session(
     connectivity.start()
     status.start()
     recent.start()
-    if is_sandbox or register_webhook:
+    if register_webhook or registers_automatically(plan, is_sandbox):
         await start_receiver(services, settings)
     return services
+
+
+def registers_automatically(plan: StartPlan, is_sandbox: bool) -> bool:
+    """Start and register the receiver without asking? Only for the demo, or our own
+    sandbox on this machine: a server elsewhere could be a look-alike."""
+    return plan.kind == "demo" or (is_sandbox and is_loopback_url(plan.base_url))
 
 
 def _receiver_healthy(services: SessionServices) -> bool:

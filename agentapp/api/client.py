@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -38,6 +39,9 @@ from agentapp.api.models import (
 )
 from agentapp.api.recordings import download_recording
 from agentapp.api.transport import ApiTransport
+
+# What our sandbox calls itself in /_sandbox/info (agentapp.sandbox.control).
+SANDBOX_NAME = "ivr-solutions-sandbox"
 
 __all__ = ["IvrClient", "make_http_client"]
 
@@ -110,18 +114,34 @@ class IvrClient:
         """``key_authentication``: raises :class:`AuthError` when the token is refused."""
         return pa.parse_account(await self._read("key_authentication", {}))
 
-    async def is_sandbox(self) -> bool:
-        """True when ``/_sandbox/info`` answers 200 (our stand-in server); never raises.
+    async def sandbox_info(self) -> dict[str, Any] | None:
+        """The sandbox's ``/_sandbox/info`` when the server is our sandbox, else None.
 
-        The control API wants the same token; it goes only to our own base URL.
+        Answering 200 is not enough: a look-alike server (or one that answers
+        200 with an HTML page to every path) must not pass for the sandbox, since
+        a sandbox session registers the app's webhook automatically. The reply
+        must be JSON carrying the sandbox's own name. Never raises. The control
+        API wants the same token; it goes only to our own base URL.
         """
         try:
             response = await self._http.get(
                 self.base_url + "/_sandbox/info", headers=self._transport.auth_headers()
             )
         except httpx.HTTPError:
-            return False
-        return response.status_code == 200
+            return None
+        if response.status_code != 200:
+            return None
+        try:
+            data = response.json()
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("name") != SANDBOX_NAME:
+            return None
+        return data
+
+    async def is_sandbox(self) -> bool:
+        """True only for a server that identifies as our sandbox (see sandbox_info)."""
+        return await self.sandbox_info() is not None
 
     # Calls -------------------------------------------------------------------
 

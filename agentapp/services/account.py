@@ -14,6 +14,7 @@ import httpx
 
 from agentapp.api.client import IvrClient
 from agentapp.api.models import AccountInfo, Agent, Did
+from agentapp.core.urls import is_loopback_host
 
 
 class InvalidBaseUrl(ValueError):
@@ -52,7 +53,7 @@ def normalise_base_url(text: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidBaseUrl(f"'{text.strip()}' is not a web address (https://…)")
-    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise InvalidBaseUrl(
             "Use https:// for a remote server: the API token must not travel unencrypted."
         )
