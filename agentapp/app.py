@@ -61,6 +61,15 @@ def _quit_on_signals(runtime: AppRuntime) -> None:
     runtime.signal_timer.start()
 
 
+def handed_over_message(launch: LaunchRequest) -> str:
+    """The one line a second launch prints: what the running window received."""
+    where = f"the running Agent Companion window (profile {launch.profile})"
+    if not launch.target:
+        return f"Agent Companion is already running: brought {where} to the front."
+    action = ", to dial at once" if launch.dial else ""
+    return f"Handed {launch.target} to {where}{action}."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     launch = parse_launch(sys.argv[1:] if argv is None else argv)
     if launch.check_api:
@@ -81,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     single = SingleInstance(instance_name(launch.profile))
     if single.try_forward({"target": launch.target or "", "dial": launch.dial}):
+        print(handed_over_message(launch), flush=True)
         return 0
     single.listen()
 

@@ -12,8 +12,13 @@ import getpass
 import hashlib
 import json
 import logging
+import os
+import sys
+import warnings
+from pathlib import Path
 from typing import Any
 
+import platformdirs
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
@@ -23,11 +28,47 @@ ACK = b"ok\n"
 MAX_MESSAGE_BYTES = 64 * 1024
 
 
-def instance_name(profile: str, user: str | None = None) -> str:
-    """A short, filesystem-safe socket name unique to this user and profile."""
+# A Unix socket path must fit sockaddr_un (108 bytes on Linux, 104 on macOS).
+_MAX_SOCKET_PATH = 100
+
+
+def instance_name(profile: str, user: str | None = None, *, home: str | None = None) -> str:
+    """Where the instance of this user, login session and profile listens.
+
+    The name hashes the user, the profile and the home (``$HOME``), so another
+    login with another home never reaches this window. On Unix it is a socket
+    path in the per-session runtime dir (``$XDG_RUNTIME_DIR``, mode 0700; the
+    platform's runtime dir elsewhere) rather than the shared ``/tmp``; Windows
+    names a pipe.
+    """
     who = user if user is not None else getpass.getuser()
-    digest = hashlib.sha256(f"{who}\0{profile}".encode()).hexdigest()[:20]
-    return f"agentapp-{digest}"
+    where = home if home is not None else os.path.expanduser("~")
+    digest = hashlib.sha256(f"{who}\0{profile}\0{where}".encode()).hexdigest()[:20]
+    name = f"agentapp-{digest}"
+    if sys.platform == "win32":
+        return name
+    runtime = _runtime_dir()
+    if runtime is None:
+        return name  # Qt then uses its temp dir, as before
+    path = str(runtime / name)
+    return path if len(path.encode()) <= _MAX_SOCKET_PATH else name
+
+
+def _runtime_dir() -> Path | None:
+    """``$XDG_RUNTIME_DIR`` itself where set (the session's own, 0700); else the
+    platform's runtime dir for us, created private. None when neither is usable."""
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg and os.path.isabs(xdg) and os.path.isdir(xdg):
+        return Path(xdg)
+    with warnings.catch_warnings():  # "XDG_RUNTIME_DIR is not set": the fallback is fine
+        warnings.simplefilter("ignore")
+        path = Path(platformdirs.user_runtime_dir("agentapp"))
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("single instance: no runtime dir (%s); using the temp dir", exc)
+        return None
+    return path
 
 
 class SingleInstance(QObject):

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,12 +35,46 @@ def server(qtbot: QtBot, name: str) -> Iterator[SingleInstance]:
     instance.close()
 
 
-def test_name_depends_on_user_and_profile_and_is_safe() -> None:
-    a = instance_name("default", user="asha")
-    assert a == instance_name("default", user="asha")
-    assert a != instance_name("work", user="asha")
-    assert a != instance_name("default", user="ravi")
-    assert a.startswith("agentapp-") and a.replace("-", "").isalnum()
+def test_name_depends_on_user_profile_and_home_and_is_safe() -> None:
+    a = instance_name("default", user="asha", home="/home/asha")
+    assert a == instance_name("default", user="asha", home="/home/asha")
+    assert a != instance_name("work", user="asha", home="/home/asha")
+    assert a != instance_name("default", user="ravi", home="/home/asha")
+    assert a != instance_name("default", user="asha", home="/srv/asha-2")
+    leaf = os.path.basename(a)
+    assert leaf.startswith("agentapp-") and leaf.replace("-", "").isalnum()
+
+
+@pytest.fixture
+def sessions() -> Iterator[tuple[Path, Path]]:
+    """Two login sessions' runtime dirs (short paths: a socket path has a size limit)."""
+    with tempfile.TemporaryDirectory(dir="/tmp") as a, tempfile.TemporaryDirectory(dir="/tmp") as b:
+        yield Path(a), Path(b)
+
+
+def test_socket_lives_in_the_session_runtime_dir(
+        sessions: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    session_a, session_b = sessions
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(session_a))
+    in_a = instance_name("default", user="asha", home="/home/asha")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(session_b))
+    in_b = instance_name("default", user="asha", home="/home/asha")
+    assert Path(in_a).parent == session_a and Path(in_b).parent == session_b
+
+
+def test_instances_in_two_sessions_do_not_meet(
+        qtbot: QtBot, sessions: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(sessions[0]))
+    running = SingleInstance(instance_name("default"))
+    running.listen()
+    try:
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(sessions[1]))
+        assert SingleInstance(instance_name("default")).try_forward(MESSAGE, 300) is False
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(sessions[0]))
+        with qtbot.waitSignal(running.message_received, timeout=5000):
+            assert SingleInstance(instance_name("default")).try_forward(MESSAGE, 3000) is True
+    finally:
+        running.close()
 
 
 def test_forward_without_server_returns_false(name: str) -> None:
@@ -72,7 +107,7 @@ def test_malformed_messages_ignored_then_valid_one_works(
 
 
 def test_stale_socket_file_does_not_block(qtbot: QtBot, name: str) -> None:
-    path = os.path.join(QDir.tempPath(), name)
+    path = name if os.path.isabs(name) else os.path.join(QDir.tempPath(), name)
     crashed = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     crashed.bind(path)  # a socket file whose owner died without cleaning up
     crashed.close()
@@ -105,3 +140,24 @@ def test_real_second_process_forwards(
     qtbot.waitUntil(lambda: proc.poll() is not None, timeout=20000)
     assert blocker.args == [MESSAGE]
     assert proc.returncode == 0
+
+
+def test_second_launch_prints_what_it_handed_over(qtbot: QtBot, data_dirs: Path) -> None:
+    profile = f"hand-{uuid.uuid4().hex[:8]}"
+    server = SingleInstance(instance_name(profile))
+    server.listen()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("AGENTAPP_TOKEN", None)
+    try:
+        with qtbot.waitSignal(server.message_received, timeout=20000) as blocker:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "agentapp", "--profile", profile, "tel:+919812345678"],
+                cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=20000)
+        out, _err = proc.communicate()
+    finally:
+        server.close()
+    assert proc.returncode == 0
+    assert blocker.args == [{"target": "tel:+919812345678", "dial": False}]
+    assert out.splitlines() == [
+        f"Handed tel:+919812345678 to the running Agent Companion window (profile {profile})."]
