@@ -22,10 +22,20 @@ _EXTENSION_DIGITS = range(2, 6)  # 2101, 210, 21005: the platform's extension le
 _VISUAL_SEPARATORS = " \t-.()/[]"
 _SEPARATOR_CLASS = "[" + re.escape(_VISUAL_SEPARATORS) + "]"
 _ALLOWED = re.compile(rf"^{_SEPARATOR_CLASS}*\+?[0-9{re.escape(_VISUAL_SEPARATORS)}]*$")
-# Zero-width characters and bidi marks that copying from web pages and chats adds.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202c"))
 _SCHEME = re.compile(r"^(tel|callto|phone|sip|sips):(//)?", re.IGNORECASE)
 _URI_IN_TEXT = re.compile(r"(?:tel|callto):[^\s<>\"']+", re.IGNORECASE)
+
+
+def strip_invisible(text: str) -> str:
+    """Remove every Unicode format character (category Cf): zero-width spaces and
+    joiners, the BOM, and all bidirectional controls (LRM/RLM, embeddings,
+    overrides such as U+202E, isolates). Copying from web pages and chats adds
+    some; a hostile ``tel:`` link uses them to make a field *display* another
+    number than the one that would be called. Applied for display and parsing.
+    """
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 class InvalidNumber(ValueError):
@@ -70,6 +80,7 @@ class PhoneNumber:
 
 def parse_number(text: str, region: str = DEFAULT_REGION) -> PhoneNumber:
     """Normalise ``text`` or raise ``InvalidNumber`` saying what is wrong with it."""
+    text = strip_invisible(text)
     candidate = _strip_uri(text.strip())
     if not candidate:
         raise InvalidNumber("Please enter a phone number.")
@@ -102,7 +113,7 @@ def parse_dial_target(text: str, region: str = DEFAULT_REGION) -> PhoneNumber:
     non-breaking spaces and full-width digits, or a ``tel:`` link inside a
     sentence; those are cleaned before parsing.
     """
-    cleaned = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
+    cleaned = strip_invisible(unicodedata.normalize("NFKC", text)).strip()
     cleaned = cleaned.strip("\"'<>“”‘’«» \t\r\n")
     found = _URI_IN_TEXT.search(cleaned)
     if found and not _SCHEME.match(cleaned):
@@ -206,5 +217,5 @@ def _country_name(region: str) -> str:
 
 
 def _shorten(text: str, limit: int = 32) -> str:
-    text = " ".join(text.split())
+    text = " ".join(strip_invisible(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

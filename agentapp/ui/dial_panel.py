@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentapp.core.phone import InvalidNumber, parse_dial_target
+from agentapp.core.phone import InvalidNumber, parse_dial_target, strip_invisible
 from agentapp.ui.style import named, set_tone
 
 _KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "+")
@@ -38,7 +38,7 @@ class DialPanel(QWidget):
         self.number.setPlaceholderText("Number or tel: link, e.g. 098765 43210")
         self.number.setClearButtonEnabled(True)
         self.number.returnPressed.connect(self._request)
-        self.number.textChanged.connect(self._preview)
+        self.number.textChanged.connect(self._text_changed)
         self.preview = QLabel()
         self.preview.setAccessibleName("Number check")
         self.message = named(QLabel(), "Message")
@@ -86,6 +86,17 @@ class DialPanel(QWidget):
 
     def _request(self) -> None:
         self.dial_requested.emit(self.number.text())
+
+    def _text_changed(self, text: str) -> None:
+        # Invisible and bidi-control characters never stay in the field: with
+        # them it could show 4321098765 while the app would call 9876543210.
+        clean = strip_invisible(text)
+        if clean != text:
+            cursor = self.number.cursorPosition()
+            self.number.setText(clean)  # re-enters with the clean text
+            self.number.setCursorPosition(min(cursor, len(clean)))
+            return
+        self._preview(text)
 
     def _preview(self, text: str) -> None:
         if not text.strip():
