@@ -19,6 +19,7 @@ from agentapp.cli import TOKEN_ENV, LaunchRequest, parse_launch
 
 if TYPE_CHECKING:
     from agentapp.runtime import AppRuntime
+    from agentapp.single_instance import SingleInstance
 
 log = logging.getLogger("agentapp")
 
@@ -70,6 +71,38 @@ def handed_over_message(launch: LaunchRequest) -> str:
     return f"Handed {launch.target} to {where}{action}."
 
 
+FORWARD_SLOW_AFTER_MS = 1_000
+FORWARD_PATIENCE_MS = 20_000
+
+
+def hand_over(single: SingleInstance, launch: LaunchRequest, *,
+              slow_after_ms: int = FORWARD_SLOW_AFTER_MS,
+              patience_ms: int = FORWARD_PATIENCE_MS) -> int | None:
+    """Give this launch to the running window; None when there is none (start one).
+
+    A busy window (stopped, or swamped) is waited for and never replaced: its
+    socket is not deleted and no second instance starts.
+    """
+    from agentapp.single_instance import Forward
+
+    def tell_slow() -> None:
+        print(f"Agent Companion is running but its window is not answering; waiting up to "
+              f"{patience_ms // 1000} s…", flush=True)
+
+    result = single.forward({"target": launch.target or "", "dial": launch.dial},
+                            patience_ms=patience_ms, slow_after_ms=slow_after_ms,
+                            on_slow=tell_slow)
+    if result is Forward.DELIVERED:
+        print(handed_over_message(launch), flush=True)
+        return 0
+    if result is Forward.NOT_ANSWERING:
+        print(f"The running Agent Companion window (profile {launch.profile}) did not answer "
+              f"within {patience_ms // 1000} s, so nothing was handed over. Try again in a "
+              "moment; if it stays stuck, quit it and start the app again.", flush=True)
+        return 1
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     launch = parse_launch(sys.argv[1:] if argv is None else argv)
     if launch.check_api:
@@ -80,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from agentapp import APP_ID, APP_NAME
     from agentapp.runtime import AppRuntime
-    from agentapp.single_instance import SingleInstance, instance_name
+    from agentapp.single_instance import InstanceRunning, SingleInstance, instance_name
 
     app = QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
@@ -89,10 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
 
     single = SingleInstance(instance_name(launch.profile))
-    if single.try_forward({"target": launch.target or "", "dial": launch.dial}):
-        print(handed_over_message(launch), flush=True)
-        return 0
-    single.listen()
+    handed = hand_over(single, launch)
+    if handed is not None:
+        return handed
+    try:
+        single.listen()
+    except InstanceRunning:  # another launch won the race: hand over to it instead
+        return hand_over(single, launch) or 0
 
     runtime = AppRuntime(app, launch, single)
     loop = qasync.QEventLoop(app)

@@ -14,7 +14,11 @@ import json
 import logging
 import os
 import sys
+import time
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +75,51 @@ def _runtime_dir() -> Path | None:
     return path
 
 
+class Forward(Enum):
+    DELIVERED = "delivered"          # the running window acknowledged it
+    NO_INSTANCE = "no instance"      # nobody listens: this launch becomes the instance
+    NOT_ANSWERING = "not answering"  # someone listens but did not acknowledge in time
+
+
+class InstanceRunning(RuntimeError):
+    """``listen()`` found a live owner of the socket: never take its role."""
+
+
+@dataclass
+class _Waits:
+    patience_ms: int
+    slow_after_ms: int | None
+    on_slow: Callable[[], None] | None
+    told: bool = False
+
+    def maybe_slow(self, elapsed_ms: float) -> None:
+        if (self.on_slow is not None and not self.told and self.slow_after_ms is not None
+                and elapsed_ms >= self.slow_after_ms):
+            self.told = True
+            self.on_slow()
+
+
+_NOBODY = (QLocalSocket.LocalSocketError.ConnectionRefusedError,
+           QLocalSocket.LocalSocketError.ServerNotFoundError)
+
+
+def _absent_or_stuck(error: QLocalSocket.LocalSocketError) -> Forward:
+    """A refused connection or no socket means nobody listens; anything else (a
+    full backlog, a timeout) means an owner that is there but busy."""
+    return Forward.NO_INSTANCE if error in _NOBODY else Forward.NOT_ANSWERING
+
+
+def _someone_listens(name: str) -> bool:
+    probe = QLocalSocket()
+    try:
+        probe.connectToServer(name)
+        if probe.waitForConnected(500):
+            return True
+        return probe.error() not in _NOBODY
+    finally:
+        probe.abort()
+
+
 class SingleInstance(QObject):
     """Forward to a running instance, or become the one that listens."""
 
@@ -87,66 +136,107 @@ class SingleInstance(QObject):
         return self._name
 
     def try_forward(self, message: dict[str, Any], timeout_ms: int = 1000) -> bool:
-        """True when a running instance acknowledged the message (caller then exits).
+        """True when a running instance acknowledged the message within ``timeout_ms``."""
+        return self.forward(message, patience_ms=timeout_ms) is Forward.DELIVERED
 
+    def forward(self, message: dict[str, Any], *, patience_ms: int = 20_000,
+                slow_after_ms: int | None = None,
+                on_slow: Callable[[], None] | None = None) -> Forward:
+        """Hand ``message`` to the running instance, if there is one.
+
+        The message is written once; a slow owner is waited for on the same
+        connection (never sent again, so ``--dial`` cannot ring twice). After
+        ``slow_after_ms`` without an answer ``on_slow`` is called once (to tell
+        the user), and after ``patience_ms`` the result is NOT_ANSWERING.
         With a QCoreApplication it waits in a local event loop, so a server in
         the same thread keeps working; without one it uses Qt's blocking waits.
         """
         payload = json.dumps(message, separators=(",", ":")).encode() + b"\n"
         socket = QLocalSocket()
+        waits = _Waits(patience_ms, slow_after_ms, on_slow)
         try:
             if QCoreApplication.instance() is None:
-                return self._forward_blocking(socket, payload, timeout_ms) == ACK
-            return self._forward_in_event_loop(socket, payload, timeout_ms) == ACK
+                return self._forward_blocking(socket, payload, waits)
+            return self._forward_in_event_loop(socket, payload, waits)
         finally:
             socket.abort()
 
-    def _forward_blocking(self, socket: QLocalSocket, payload: bytes, timeout_ms: int) -> bytes:
+    def _forward_blocking(self, socket: QLocalSocket, payload: bytes, waits: _Waits) -> Forward:
         socket.connectToServer(self._name)
-        if not socket.waitForConnected(timeout_ms):
-            return b""
+        if not socket.waitForConnected(min(waits.patience_ms, 1000)):
+            return _absent_or_stuck(socket.error())
         socket.write(payload)
-        if not socket.waitForBytesWritten(timeout_ms):
-            return b""
+        socket.waitForBytesWritten(min(waits.patience_ms, 1000))
         reply = bytearray()
+        started = time.monotonic()
         while len(reply) < len(ACK):
-            ready = socket.bytesAvailable() > 0 or socket.waitForReadyRead(timeout_ms)
-            reply += socket.readAll().data()  # the server may close right after acking
-            if not ready:
+            elapsed_ms = (time.monotonic() - started) * 1000
+            if elapsed_ms >= waits.patience_ms:
                 break
-        return bytes(reply)
+            waits.maybe_slow(elapsed_ms)
+            slice_ms = int(min(200, waits.patience_ms - elapsed_ms)) + 1
+            socket.waitForReadyRead(slice_ms)
+            reply += socket.readAll().data()  # the server may close right after acking
+            if socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+                reply += socket.readAll().data()
+                break
+        return Forward.DELIVERED if bytes(reply[: len(ACK)]) == ACK else Forward.NOT_ANSWERING
 
     def _forward_in_event_loop(
-        self, socket: QLocalSocket, payload: bytes, timeout_ms: int
-    ) -> bytes:
+        self, socket: QLocalSocket, payload: bytes, waits: _Waits
+    ) -> Forward:
         loop = QEventLoop()
         reply = bytearray()
+        connected: list[bool] = []
+        errors: list[QLocalSocket.LocalSocketError] = []
+
+        def on_connected() -> None:
+            connected.append(True)
+            socket.write(payload)
 
         def on_ready_read() -> None:
             reply.extend(socket.readAll().data())
             if len(reply) >= len(ACK):
                 loop.quit()
 
-        socket.connected.connect(lambda: socket.write(payload))
+        def on_error(error: QLocalSocket.LocalSocketError) -> None:
+            errors.append(error)
+            loop.quit()
+
+        socket.connected.connect(on_connected)
         socket.readyRead.connect(on_ready_read)
         socket.disconnected.connect(loop.quit)
-        socket.errorOccurred.connect(lambda _error: loop.quit())
+        socket.errorOccurred.connect(on_error)
         timer = QTimer()
         timer.setSingleShot(True)
         timer.timeout.connect(loop.quit)
-        timer.start(timeout_ms)
+        timer.start(waits.patience_ms)
+        slow = QTimer()
+        slow.setSingleShot(True)
+        slow.timeout.connect(lambda: waits.maybe_slow(float("inf")))
+        if waits.slow_after_ms is not None:
+            slow.start(waits.slow_after_ms)
         socket.connectToServer(self._name)
         if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
             loop.exec()
         timer.stop()
+        slow.stop()
         if socket.isOpen():  # reading a never-connected socket only logs a Qt warning
             reply.extend(socket.readAll().data())
-        return bytes(reply)
+        if bytes(reply[: len(ACK)]) == ACK:
+            return Forward.DELIVERED
+        if not connected:
+            return _absent_or_stuck(errors[0] if errors else socket.error())
+        return Forward.NOT_ANSWERING
 
     def listen(self) -> None:
-        """Start serving; a socket file left by a crashed instance is removed first."""
+        """Start serving. A socket file is removed first only when nobody listens on
+        it (left by a crashed instance); a slow owner keeps its role."""
         if self._server is not None:
             return
+        if _someone_listens(self._name):
+            raise InstanceRunning(
+                "another Agent Companion window of this profile is running")
         QLocalServer.removeServer(self._name)
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)

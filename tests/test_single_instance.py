@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +20,9 @@ from PySide6.QtCore import QDir
 from PySide6.QtNetwork import QLocalSocket
 from pytestqt.qtbot import QtBot
 
-from agentapp.single_instance import SingleInstance, instance_name
+from agentapp.app import hand_over
+from agentapp.cli import parse_launch
+from agentapp.single_instance import Forward, InstanceRunning, SingleInstance, instance_name
 
 REPO = Path(__file__).resolve().parents[1]
 MESSAGE = {"argv_target": "tel:+919812345678", "dial": True}
@@ -161,3 +167,84 @@ def test_second_launch_prints_what_it_handed_over(qtbot: QtBot, data_dirs: Path)
     assert blocker.args == [{"target": "tel:+919812345678", "dial": False}]
     assert out.splitlines() == [
         f"Handed tel:+919812345678 to the running Agent Companion window (profile {profile})."]
+
+
+class StuckOwner:
+    """A socket someone listens on but never answers (the app under SIGSTOP)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(name)
+        self.sock.listen(8)
+
+    def close(self) -> None:
+        self.sock.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.name)
+
+
+@pytest.fixture
+def stuck(sessions: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(sessions[0]))
+    name = instance_name(f"stuck-{uuid.uuid4().hex[:6]}")
+    owner = StuckOwner(name)
+    yield name
+    owner.close()
+
+
+@pytest.mark.parametrize("with_app", [True, False], ids=["event-loop", "blocking"])
+def test_a_slow_owner_is_told_not_replaced(
+        qtbot: QtBot, stuck: str, with_app: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not with_app:
+        monkeypatch.setattr("agentapp.single_instance.QCoreApplication.instance",
+                            lambda: None)
+    told: list[str] = []
+    result = SingleInstance(stuck).forward(MESSAGE, patience_ms=600, slow_after_ms=200,
+                                           on_slow=lambda: told.append("slow"))
+    assert result is Forward.NOT_ANSWERING
+    assert told == ["slow"]
+    with pytest.raises(InstanceRunning):
+        SingleInstance(stuck).listen()
+    assert os.path.exists(stuck), "the live owner's socket must not be deleted"
+
+
+def test_hand_over_to_a_stuck_window_says_so_and_starts_nothing(
+        qtbot: QtBot, stuck: str, capsys: pytest.CaptureFixture[str]) -> None:
+    launch = parse_launch(["--profile", "stuck", "tel:+919812345678"])
+    code = hand_over(SingleInstance(stuck), launch, slow_after_ms=100, patience_ms=400)
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert lines[0].startswith("Agent Companion is running but its window is not answering")
+    assert "did not answer" in lines[1] and "nothing was handed over" in lines[1]
+
+
+def test_a_slow_but_alive_window_gets_the_message_once(
+        qtbot: QtBot, sessions: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The owner answers after the 'slow' notice: delivered once, on the same connection."""
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(sessions[0]))
+    name = instance_name("slow")
+    owner = StuckOwner(name)
+    received: list[bytes] = []
+
+    def answer_late() -> None:
+        conn, _ = owner.sock.accept()
+        with conn:
+            time.sleep(0.5)  # the owner is busy; the client must keep waiting
+            received.append(conn.recv(4096))
+            conn.sendall(b"ok\n")
+
+    worker = threading.Thread(target=answer_late)
+    worker.start()
+    told: list[str] = []
+    try:
+        monkeypatch.setattr("agentapp.single_instance.QCoreApplication.instance",
+                            lambda: None)
+        result = SingleInstance(name).forward(MESSAGE, patience_ms=10_000, slow_after_ms=100,
+                                              on_slow=lambda: told.append("slow"))
+    finally:
+        worker.join(15)
+        owner.close()
+    assert result is Forward.DELIVERED
+    assert told == ["slow"]
+    assert [json.loads(r) for r in received] == [MESSAGE]
