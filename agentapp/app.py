@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from agentapp.cli import TOKEN_ENV, LaunchRequest, parse_launch
+from agentapp.cli import TOKEN_ENV, LaunchRequest, parse_launch, take_env_token
 
 if TYPE_CHECKING:
     from agentapp.runtime import AppRuntime
@@ -24,14 +23,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("agentapp")
 
 
-def _check_api(launch: LaunchRequest) -> int:
+def _check_api(launch: LaunchRequest, env_token: str | None) -> int:
     from agentapp.secrets import SecretStore
     from agentapp.services.doctor import run_check
     from agentapp.settings import API_BASE_URL, API_PATH_OVERRIDES, Settings
 
     settings = Settings.for_profile(launch.profile)
     settings.load()
-    token = os.environ.get(TOKEN_ENV) or SecretStore().get_token(launch.profile)
+    token = env_token or SecretStore().get_token(launch.profile)
     if not token:
         print(f"No token: sign in once from the app, or set {TOKEN_ENV}.", file=sys.stderr)
         return 2
@@ -104,9 +103,10 @@ def hand_over(single: SingleInstance, launch: LaunchRequest, *,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    env_token = take_env_token()  # before anything can start a child process
     launch = parse_launch(sys.argv[1:] if argv is None else argv)
     if launch.check_api:
-        return _check_api(launch)
+        return _check_api(launch, env_token)
 
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InstanceRunning:  # another launch won the race: hand over to it instead
         return hand_over(single, launch) or 0
 
-    runtime = AppRuntime(app, launch, single)
+    runtime = AppRuntime(app, launch, single, env_token=env_token)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     _quit_on_signals(runtime)

@@ -7,12 +7,25 @@ user): automation passes it in ``AGENTAPP_TOKEN`` instead.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agentapp import APP_NAME, __version__
 
 TOKEN_ENV = "AGENTAPP_TOKEN"
+
+
+def take_env_token() -> str | None:
+    """Read ``AGENTAPP_TOKEN`` and remove it from this process's environment.
+
+    Called first thing, before Qt or anything else can start a child process:
+    Qt autolaunches ``dbus-launch`` when there is no session bus, and that
+    daemon (and any other child) would otherwise inherit the token and keep it
+    long after the app has quit. ``os.environ.pop`` also unsets it at C level.
+    """
+    token = os.environ.pop(TOKEN_ENV, None)
+    return token or None
 
 
 @dataclass(frozen=True)

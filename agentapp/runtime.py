@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any
 
 import httpx
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agentapp import __version__
 from agentapp.api.client import make_http_client
-from agentapp.cli import TOKEN_ENV, LaunchRequest
+from agentapp.cli import LaunchRequest, take_env_token
 from agentapp.composition import SessionServices, build_session, start_receiver
 from agentapp.demo import DemoSandbox
 from agentapp.logging_setup import configure_logging, install_excepthook
@@ -53,11 +52,14 @@ log = logging.getLogger(__name__)
 
 class AppRuntime:
     def __init__(self, app: QApplication, launch: LaunchRequest, single: SingleInstance, *,
-                 secrets: AsyncSecretStore | None = None, install_hooks: bool = True) -> None:
+                 secrets: AsyncSecretStore | None = None, install_hooks: bool = True,
+                 env_token: str | None = None) -> None:
         self._app = app
         self._launch = launch
         self._single = single
         self._install_hooks = install_hooks
+        # From AGENTAPP_TOKEN, already removed from the environment (cli.take_env_token).
+        self._env_token = env_token if env_token is not None else take_env_token()
         self._settings = Settings.for_profile(launch.profile)
         self._secrets = secrets or AsyncSecretStore(SecretStore())
         self._demo = DemoSandbox(launch.sandbox_port)
@@ -144,7 +146,7 @@ class AppRuntime:
         stored = StoredAccount(self._settings.get(API_BASE_URL),
                                self._settings.get(AGENT_EXTENSION), self._settings.get(AGENT_DID),
                                self._settings.path.exists())
-        env_token = os.environ.get(TOKEN_ENV)
+        env_token = self._env_token
         keyring_token = None
         if not env_token and not self._launch.sandbox:
             try:

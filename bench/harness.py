@@ -164,7 +164,7 @@ def _write_settings(profile: str) -> None:
 @asynccontextmanager
 async def live_app() -> AsyncIterator[LiveApp]:
     """The signed-in app against a fresh sandbox (speed 50, no history)."""
-    from agentapp.cli import TOKEN_ENV, parse_launch
+    from agentapp.cli import parse_launch
     from agentapp.logging_setup import configure_logging
     from agentapp.paths import log_dir
     from agentapp.runtime import AppRuntime
@@ -178,7 +178,6 @@ async def live_app() -> AsyncIterator[LiveApp]:
     sandbox.start()
     profile = "bench-" + uuid.uuid4().hex[:8]
     _write_settings(profile)
-    os.environ[TOKEN_ENV] = sandbox.token
     launch = parse_launch(["--api-url", sandbox.base_url, "--extension", EXTENSION,
                            "--did", DID, "--profile", profile])
     single = SingleInstance(instance_name(profile))
@@ -186,7 +185,7 @@ async def live_app() -> AsyncIterator[LiveApp]:
     # The app's logging as in production (INFO to the log file; not to stderr, which
     # carries the table), without its excepthook (an error dialog, not a traceback).
     configure_logging(log_dir(), secrets=lambda: [], stderr=False)
-    runtime = AppRuntime(qt_app(), launch, single,
+    runtime = AppRuntime(qt_app(), launch, single, env_token=sandbox.token,
                          secrets=AsyncSecretStore(SecretStore(MemoryKeyring())),
                          install_hooks=False)
     task = asyncio.ensure_future(runtime.run())

@@ -67,7 +67,8 @@ def start_app(qapp: QApplication, qloop: QtLoop, data_dirs: Path, sandbox: Sandb
         single.listen()
         singles.append(single)
         secrets = AsyncSecretStore(SecretStore(MemoryKeyring()))
-        runtime = AppRuntime(qapp, launch, single, secrets=secrets, install_hooks=False)
+        runtime = AppRuntime(qapp, launch, single, secrets=secrets, install_hooks=False,
+                             env_token=sandbox.token)
         task = asyncio.ensure_future(runtime.run())
         await wait_until(lambda: runtime.started.is_set() or task.done(), 20, "app start")
         if task.done():
