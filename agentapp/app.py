@@ -24,6 +24,7 @@ log = logging.getLogger("agentapp")
 
 
 def _check_api(launch: LaunchRequest, env_token: str | None) -> int:
+    from agentapp.core.urls import insecure_url_reason
     from agentapp.secrets import SecretStore
     from agentapp.services.doctor import run_check
     from agentapp.settings import API_BASE_URL, API_PATH_OVERRIDES, Settings
@@ -35,6 +36,10 @@ def _check_api(launch: LaunchRequest, env_token: str | None) -> int:
         print(f"No token: sign in once from the app, or set {TOKEN_ENV}.", file=sys.stderr)
         return 2
     base_url = launch.api_url or settings.get(API_BASE_URL)
+    insecure = insecure_url_reason(base_url)
+    if insecure is not None:
+        print(f"Not checking {base_url}: {insecure}", file=sys.stderr)
+        return 2
     return asyncio.run(run_check(base_url, token,
                                  path_overrides=settings.get(API_PATH_OVERRIDES)))
 

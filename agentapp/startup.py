@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from agentapp.cli import LaunchRequest
+from agentapp.core.urls import insecure_url_reason
 
 DEMO_EXTENSION = "2101"
 DEMO_DID = "+911143104567"
@@ -46,6 +47,9 @@ def resolve_start(
     if launch.api_url:
         ext = launch.extension or stored.ext_no
         did = launch.did or stored.did
+        insecure = insecure_url_reason(launch.api_url)
+        if insecure is not None:
+            return StartPlan("sign_in", launch.api_url, ext, did, reason=insecure)
         if token and ext and did:
             return StartPlan("account", launch.api_url, ext, did, token)
         missing = [n for n, v in (("a token (AGENTAPP_TOKEN or keyring)", token),
@@ -53,6 +57,10 @@ def resolve_start(
         return StartPlan("sign_in", launch.api_url, ext, did,
                          reason="Missing " + ", ".join(missing) + ".")
     if token and stored.ext_no and stored.did:
+        insecure = insecure_url_reason(stored.base_url)
+        if insecure is not None:  # e.g. an http:// address written into settings.json
+            return StartPlan("sign_in", stored.base_url, stored.ext_no, stored.did,
+                             reason=insecure)
         return StartPlan("account", stored.base_url, stored.ext_no, stored.did, token)
     return StartPlan("demo", ext_no=launch.extension or DEMO_EXTENSION,
                      did=launch.did or DEMO_DID, first_run=not stored.settings_exist)

@@ -17,7 +17,7 @@ from agentapp.api import parse_account as pa
 from agentapp.api import parse_logs as pl
 from agentapp.api.coerce import today_ist
 from agentapp.api.endpoints import Endpoint, endpoint_table
-from agentapp.api.errors import ApiError, NotFoundError
+from agentapp.api.errors import ApiError, InsecureUrlError, NotFoundError
 from agentapp.api.models import (
     AccountInfo,
     Agent,
@@ -39,6 +39,7 @@ from agentapp.api.models import (
 )
 from agentapp.api.recordings import download_recording
 from agentapp.api.transport import ApiTransport
+from agentapp.core.urls import insecure_url_reason
 
 # What our sandbox calls itself in /_sandbox/info (agentapp.sandbox.control).
 SANDBOX_NAME = "ivr-solutions-sandbox"
@@ -79,6 +80,9 @@ class IvrClient:
         retry_after_cap_s: float = 5.0,
         today: Callable[[], date] = today_ist,
     ) -> None:
+        insecure = insecure_url_reason(base_url)
+        if insecure is not None:  # before anything could carry the token anywhere
+            raise InsecureUrlError(base_url, user_message=insecure)
         self._endpoints = endpoint_table(path_overrides)
         self._http = http
         self._today = today

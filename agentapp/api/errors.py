@@ -133,6 +133,14 @@ class ApiConnectionError(ApiError):
         return self.default_message
 
 
+class InsecureUrlError(ApiError):
+    """The base URL would send the token in clear text (http to another machine)."""
+
+    default_message = (
+        "Use https:// for a remote server: the API token must not travel unencrypted."
+    )
+
+
 class TlsError(ApiError):
     """The secure connection could not be established (certificate, proxy, wrong port)."""
 

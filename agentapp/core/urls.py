@@ -32,3 +32,28 @@ def is_loopback_url(url: str) -> bool:
         return is_loopback_host(urlsplit(url).hostname)
     except ValueError:
         return False
+
+
+PLAIN_HTTP_REFUSED = (
+    "Use https:// for a remote server: the API token must not travel unencrypted "
+    "(plain http:// is accepted only for a server on this computer)."
+)
+
+
+def insecure_url_reason(url: str) -> str | None:
+    """Why a token must not be sent to ``url``; None when it may.
+
+    One rule for every way an address comes in (sign-in, ``--api-url``, the
+    settings file): https, or plain http to loopback for a local sandbox.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return f"'{url.strip()}' is not a web address (https://…)."
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and is_loopback_host(parts.hostname):
+        return None
+    if parts.scheme == "http":
+        return PLAIN_HTTP_REFUSED
+    return f"'{url.strip()}' is not a web address (https://…)."

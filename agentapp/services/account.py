@@ -14,7 +14,7 @@ import httpx
 
 from agentapp.api.client import IvrClient
 from agentapp.api.models import AccountInfo, Agent, Did
-from agentapp.core.urls import is_loopback_host
+from agentapp.core.urls import PLAIN_HTTP_REFUSED, is_loopback_host
 
 
 class InvalidBaseUrl(ValueError):
@@ -54,9 +54,7 @@ def normalise_base_url(text: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidBaseUrl(f"'{text.strip()}' is not a web address (https://…)")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise InvalidBaseUrl(
-            "Use https:// for a remote server: the API token must not travel unencrypted."
-        )
+        raise InvalidBaseUrl(PLAIN_HTTP_REFUSED)
     if parts.query or parts.fragment:
         raise InvalidBaseUrl("The API address must not contain '?' or '#' parts.")
     return url
