@@ -72,8 +72,9 @@ class NotFoundError(ApiError):
     def _advice(self, detail: str) -> str:
         if self.path_missing:
             return (
-                "This API address does not exist on the server. Run 'agentapp --check-api' "
-                "and correct the path under Settings → API paths."
+                "This endpoint path does not exist on the server. Run 'agentapp --check-api' "
+                "and correct the path under 'api/path_overrides' in the profile's "
+                "settings.json."
             )
         return f"Not found: {detail}" if detail else self.default_message
 
@@ -126,7 +127,7 @@ class ApiConnectionError(ApiError):
 
     default_message = (
         "Could not reach the IVR Solutions API. Check your internet connection and the "
-        "API address in Settings."
+        "API address in the sign-in dialog (File → Sign in to IVR Solutions…)."
     )
 
     def _advice(self, detail: str) -> str:
@@ -146,7 +147,8 @@ class TlsError(ApiError):
 
     default_message = (
         "A secure connection to the IVR Solutions API could not be set up. Check the API "
-        "address, your system clock and any proxy or firewall that inspects HTTPS."
+        "address in the sign-in dialog (File → Sign in to IVR Solutions…), your system "
+        "clock and any proxy or firewall that inspects HTTPS."
     )
 
     def _advice(self, detail: str) -> str:

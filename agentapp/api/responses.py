@@ -165,7 +165,8 @@ def checked_body(status_code: int, headers: Mapping[str, str], content: bytes) -
 
 HTML_ANSWER_MESSAGE = (
     "The server answered with a web page instead of API data: the API address is probably "
-    "wrong, or a login page or proxy is in the way. Check the address (normally "
+    "wrong, or a login page or proxy is in the way. Check the API address in "
+    "the sign-in dialog, File → Sign in to IVR Solutions… (normally "
     "https://api.ivrsolutions.in)."
 )
 
