@@ -1,9 +1,10 @@
 """Every IVR Solutions endpoint path, method and encoding, in one table.
 
-Paths marked ``GUESSED`` are proposals from ../shared/reference/api.md (the
-provider's page lost them): correcting one is a one-line change here, or a
-settings override (``api/path_overrides``) without code. The sandbox serves
-exactly this table, so client and sandbox can never drift apart.
+Paths marked ``GUESSED`` are our proposals (the provider's page lost them; see
+docs/api-reference.md, whose row ids are each endpoint's ``ref``): correcting
+one is a one-line change here, or a settings override (``api/path_overrides``)
+without code. The sandbox serves exactly this table, so client and sandbox can
+never drift apart.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Endpoint:
     path: str
     encoding: Encoding
     confidence: Confidence
-    ref: str  # row of ../shared/reference/api.md
+    ref: str  # row id in docs/api-reference.md
 
 
 CONF, INF, GUESS = Confidence.CONFIRMED, Confidence.INFERRED, Confidence.GUESSED

@@ -25,7 +25,10 @@ class BadEvent(ValueError):
 
 @dataclass(frozen=True)
 class CallRecordNotice:
-    """The post-call record (reference §4): one per finished call, no ``event`` field."""
+    """The post-call record: one per finished call, no ``event`` field.
+
+    Its fields are described in docs/api-reference.md (Webhooks).
+    """
 
     recordid: str
     call_type: str

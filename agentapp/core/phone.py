@@ -124,7 +124,7 @@ def parse_dial_target(text: str, region: str = DEFAULT_REGION) -> PhoneNumber:
 def did_for_api(did: str) -> str:
     """A DID as the c2c API wants it: digits with country code, no plus (``911143104567``).
 
-    The live API answers "Did No. Invalid" to ``+91…`` (reference, PD's note).
+    The live API answers "Did No. Invalid" to ``+91…`` (docs/api-reference.md, Conventions).
     DIDs come from our own listing, so this is lenient: a number that is not
     "valid" by the library's metadata is still converted digit-wise.
     """

@@ -1,7 +1,8 @@
 """Reads every request's parameters once: query plus JSON, urlencoded or multipart body.
 
-The provider's clients disagree on encodings (reference §1), so every POST takes
-all three, and a GET that says ``Content-Type: application/json`` is tolerated.
+The provider's clients disagree on encodings (docs/api-reference.md,
+Conventions), so every POST takes all three, and a GET that says
+``Content-Type: application/json`` is tolerated.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Registers handlers by endpoint *name*, taking paths and methods from the one table.
 
 Each ``/api/x`` is also served as ``/v1/x`` (and vice versa) unless the table gives
-that path to another endpoint; endpoints the reference shows with either method
+that path to another endpoint; endpoints docs/api-reference.md shows with either method
 are served for GET and POST.
 """
 
