@@ -18,7 +18,7 @@ SKIP_DIRS = {".git", ".venv", "build", "dist", "__pycache__", ".mypy_cache", ".r
 
 # Built from pieces so this file does not match itself.
 _PARENT_SHARED = re.compile(r"\.\./" + "shared" + r"\b")
-# An absolute path into the machine's work tree: "/work/..." not preceded by a path char
+# An absolute path into the machine's work tree ("/" + "work/..."), not preceded by a path char
 # (so "config/agentapp/work/settings.json" is fine).
 _ABSOLUTE_WORK = re.compile(r"(?<![\w./~-])/" + "work" + r"/")
 
