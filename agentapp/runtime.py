@@ -115,12 +115,14 @@ class AppRuntime:
         return [self._token] if self._token else []
 
     async def run(self) -> int:
-        self._settings.load()
         if self._install_hooks:  # tests keep pytest's own hooks and log capture
             redactor = configure_logging(log_dir(), secrets=self._current_secrets)
             install_excepthook(ErrorPresenter().show, redactor=redactor)
+        await self._settings.aload()  # after logging: a damaged file is logged, not lost
+        damage = self._settings.damage.message() if self._settings.damage else ""
         dark = apply_theme(self._app, self._settings.get(UI_THEME))
         self.window = self._build_ui(dark)
+        self.window.show_notice(damage)
         self.window.show()
         self._app.aboutToQuit.connect(self._quit.set)
         try:
@@ -132,7 +134,7 @@ class AppRuntime:
             started = await self.switch(plan)
             if plan.kind == "sign_in" or plan.first_run or not started:
                 assert self.sign_in is not None
-                self.sign_in.open(plan.reason, plan.base_url or None)
+                self.sign_in.open(plan.reason or damage, plan.base_url or None)
             self.started.set()
             if self._launch.target:
                 self.handle_launch_message({"target": self._launch.target,

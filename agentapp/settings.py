@@ -20,8 +20,10 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +43,26 @@ class SecretSettingError(ValueError):
     """Raised when code tries to put something secret-looking into settings."""
 
 
-def looks_secret(key: str, value: object) -> bool:
-    """A key naming a token/password/secret holds a secret, unless it is a flag."""
-    return bool(_SECRET_KEY_RE.search(key)) and not isinstance(value, bool)
+_BEARER_RE = re.compile(r"^\s*(bearer|basic|token)\s+\S{8,}", re.I)
+_MAX_NESTING = 32
+
+
+def looks_secret(key: str, value: object, _depth: int = 0) -> bool:
+    """A key naming a token/password/secret holds a secret, unless it is a flag; so
+    does an ``Authorization``-style value ("Bearer …"), at any depth of nesting
+    (``{"api/path_overrides": {"token": …}}``). Absurdly deep values count as
+    suspect rather than being walked."""
+    if _depth > _MAX_NESTING:
+        return True
+    if bool(_SECRET_KEY_RE.search(key)) and not isinstance(value, bool):
+        return True
+    if isinstance(value, str):
+        return _BEARER_RE.match(value) is not None
+    if isinstance(value, dict):
+        return any(looks_secret(str(k), v, _depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(looks_secret("", v, _depth + 1) for v in value)
+    return False
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,7 @@ class Setting(Generic[T]):
     label: str
     choices: tuple[T, ...] = ()
     check: Callable[[T], bool] | None = None
+    explain: Callable[[T], str | None] | None = None  # why a value fails ``check``
 
     def __post_init__(self) -> None:
         if looks_secret(self.key, self.default):
@@ -95,8 +115,21 @@ def _is_url_or_empty(value: str) -> bool:
 
 
 def _is_path_map(value: dict[str, str]) -> bool:
-    return all(isinstance(k, str) and isinstance(v, str) and v.startswith("/")
-               for k, v in value.items())
+    return _path_map_problem(value) is None
+
+
+def _path_map_problem(value: dict[str, str]) -> str | None:
+    """Why these path overrides can't be used: an unknown endpoint name or a bad path."""
+    from agentapp.api.endpoints import ENDPOINTS  # pure data; imported when checked
+
+    unknown = sorted(str(k) for k in value if k not in ENDPOINTS)
+    if unknown:
+        return ("unknown endpoint name " + ", ".join(repr(n) for n in unknown)
+                + " (run 'agentapp --check-api' for the names)")
+    bad = sorted(str(k) for k, v in value.items() if not (isinstance(v, str) and v.startswith("/")))
+    if bad:
+        return "a path must start with '/' (" + ", ".join(repr(n) for n in bad) + ")"
+    return None
 
 
 def _is_digits_or_empty(value: str) -> bool:
@@ -110,7 +143,8 @@ def _is_did(value: str) -> bool:
 API_BASE_URL = Setting("api/base_url", str, "https://api.ivrsolutions.in", "API base URL",
                        check=_is_http_url)
 API_PATH_OVERRIDES: Setting[dict[str, str]] = Setting(
-    "api/path_overrides", dict, {}, "Endpoint path overrides", check=_is_path_map)
+    "api/path_overrides", dict, {}, "Endpoint path overrides", check=_is_path_map,
+    explain=_path_map_problem)
 AGENT_EXTENSION = Setting("agent/extension", str, "", "Your extension",
                           check=_is_digits_or_empty)
 AGENT_DID = Setting("agent/did", str, "", "Caller ID (DID)", check=_is_did)
@@ -180,14 +214,36 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, SCHEMA_KEY: max(version, SCHEMA_VERSION)}
 
 
+@dataclass(frozen=True)
+class SettingsDamage:
+    """What loading had to reset, and where the damaged file was kept: told to the
+    agent in the window, never only to a log they will not read."""
+
+    resets: tuple[str, ...]
+    kept_at: Path | None
+
+    def message(self) -> str:
+        where = (f" The old file is kept at {self.kept_at}." if self.kept_at is not None
+                 else " The old file could not be kept.")
+        return "Your settings file was damaged: " + "; ".join(self.resets) + "." + where
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class Settings:
     """Typed get/set over one profile's settings file; load/save are blocking file I/O."""
 
-    def __init__(self, path: Path, declarations: Iterable[Setting[Any]] = ALL_SETTINGS) -> None:
+    def __init__(self, path: Path, declarations: Iterable[Setting[Any]] = ALL_SETTINGS, *,
+                 clock: Callable[[], float] = time.time) -> None:
         self._path = path
         self._declared = {s.key: s for s in declarations}
         self._data: dict[str, Any] = {SCHEMA_KEY: SCHEMA_VERSION}
         self._write_lock = threading.Lock()
+        self._clock = clock
+        self.damage: SettingsDamage | None = None
 
     @classmethod
     def for_profile(cls, profile: str) -> Settings:
@@ -216,43 +272,86 @@ class Settings:
         self._data.pop(setting.key, None)
 
     def load(self) -> None:
-        """Read, upgrade and validate the file; anything wrong falls back to defaults."""
-        try:
-            text = self._path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            self._data = {SCHEMA_KEY: SCHEMA_VERSION}
-            return
-        try:
-            raw = json.loads(text)
-            if not isinstance(raw, dict):
-                raise ValueError("top level is not an object")
-        except ValueError as exc:
-            backup = self._path.with_suffix(".json.corrupt")
-            log.warning("settings file %s is unreadable (%s); using defaults, copy kept at %s",
-                        self._path, exc, backup)
-            with contextlib.suppress(OSError):
-                os.replace(self._path, backup)
-            self._data = {SCHEMA_KEY: SCHEMA_VERSION}
-            return
-        self._data = self._validated(upgrade(raw))
+        """Read, upgrade and validate the file; never raises for a damaged file.
 
-    def _validated(self, data: dict[str, Any]) -> dict[str, Any]:
+        Anything unreadable (invalid UTF-8, broken or absurdly nested JSON, a
+        directory in the file's place) is moved aside under a timestamped name
+        and defaults are used; invalid values fall back to their defaults with a
+        copy of the file kept aside. ``damage`` then says what and where.
+        """
+        self.damage = None
+        self._data = {SCHEMA_KEY: SCHEMA_VERSION}
+        try:
+            blob = self._path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            why = "it is a folder, not a file" if self._path.is_dir() else (
+                exc.strerror or type(exc).__name__)
+            self._report([f"it could not be read ({why}), so every setting is back to its "
+                          "default"], move=True)
+            return
+        try:
+            raw = json.loads(blob.decode("utf-8"))
+            if not isinstance(raw, dict):
+                raise ValueError("the top level is not an object")
+        except UnicodeDecodeError:
+            self._report(["it is not valid UTF-8 text, so every setting is back to its "
+                          "default"], move=True)
+            return
+        except (ValueError, RecursionError) as exc:
+            why = "nested too deeply" if isinstance(exc, RecursionError) else "not valid JSON"
+            self._report([f"it is {why}, so every setting is back to its default"], move=True)
+            return
+        data, resets = self._validated(upgrade(raw))
+        self._data = data
+        if resets:
+            self._report(resets, move=False)
+
+    def _report(self, resets: list[str], *, move: bool) -> None:
+        kept = self._keep_aside(move=move)
+        self.damage = SettingsDamage(tuple(resets), kept)
+        log.warning("settings file %s: %s", self._path, self.damage.message())
+
+    def _keep_aside(self, *, move: bool) -> Path | None:
+        """``settings.json.damaged-20261127-021530`` beside the file (moved or copied)."""
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._clock()))
+        target = self._path.with_name(f"{self._path.name}.damaged-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self._path.with_name(f"{self._path.name}.damaged-{stamp}-{n}")
+        try:
+            if move:
+                os.replace(self._path, target)
+            else:
+                shutil.copy2(self._path, target)
+        except OSError as exc:
+            log.warning("settings: could not keep the damaged file aside (%s)", exc)
+            return None
+        return target
+
+    def _validated(self, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         clean: dict[str, Any] = {}
+        resets: list[str] = []
         for key, raw in data.items():
             setting = self._declared.get(key)
+            if looks_secret(key, raw):
+                resets.append(f"“{key}” looked like a secret and was removed (secrets belong "
+                              "in the system keyring)")
+                continue
             if setting is None:
-                if key == SCHEMA_KEY or not looks_secret(key, raw):
-                    clean[key] = raw  # keep keys from newer versions untouched
-                else:
-                    log.warning("settings: dropped secret-looking key %r", key)
+                clean[key] = raw  # keep keys from newer versions untouched
                 continue
             value = setting.from_json(raw)
             if setting.is_valid(value):
                 clean[key] = value
-            else:
-                log.warning("settings: %s has invalid value %r; using default %r",
-                            key, raw, setting.default)
-        return clean
+                continue
+            why = setting.explain(value) if setting.explain is not None and isinstance(
+                value, setting.type) else None
+            resets.append(f"“{setting.label}” had an invalid value ({_short(raw)}"
+                          + (f": {why}" if why else "") + ") and is back to its default")
+        return clean, resets
 
     def _serialised(self) -> str:
         out: dict[str, object] = {}

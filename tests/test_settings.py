@@ -104,7 +104,9 @@ def test_wrong_types_in_file_fall_back_to_defaults_with_warning(
     assert settings.get(WEBHOOK_PORT) == 0
     assert settings.get(UI_THEME) == "system"
     assert settings.get(AGENT_DID) == "+918000000001"
-    assert "webhook/port" in caplog.text and "ui/theme" in caplog.text
+    assert "Webhook listen port" in caplog.text and "Theme" in caplog.text
+    assert settings.damage is not None and len(settings.damage.resets) == 2
+    assert settings.damage.kept_at is not None and settings.damage.kept_at.exists()
     settings.save()  # unknown keys from newer versions survive a save
     assert json.loads(settings.path.read_text())["future/thing"] == [1, 2]
 
@@ -114,7 +116,9 @@ def test_corrupt_file_is_set_aside_and_defaults_used(settings: Settings) -> None
     settings.path.write_text("{not json")
     settings.load()
     assert settings.get(API_BASE_URL) == "https://api.ivrsolutions.in"
-    assert settings.path.with_suffix(".json.corrupt").read_text() == "{not json"
+    assert settings.damage is not None and settings.damage.kept_at is not None
+    assert settings.damage.kept_at.read_text() == "{not json"
+    assert not settings.path.exists()
 
 
 def test_upgrades_a_v0_file_and_drops_its_plaintext_token(settings: Settings) -> None:

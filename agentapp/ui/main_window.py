@@ -49,6 +49,10 @@ class MainWindow(QMainWindow):
         self.banner.setTextFormat(Qt.TextFormat.RichText)
         self.banner.linkActivated.connect(lambda _link: self.sign_in_requested.emit())
         self.banner.hide()
+        self.notice = named(QLabel(), "Notice")  # e.g. a damaged settings file was reset
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
         self.dial = DialPanel(region)
         self.dial.dial_requested.connect(self.dial_requested)
         self.dial.clipboard_requested.connect(self.clipboard_requested)
@@ -85,6 +89,7 @@ class MainWindow(QMainWindow):
         col.setContentsMargins(14, 10, 14, 10)
         col.addWidget(self.status)
         col.addWidget(self.banner)
+        col.addWidget(self.notice)
         col.addLayout(body, 1)
         self.setCentralWidget(root)
 
@@ -135,6 +140,12 @@ class MainWindow(QMainWindow):
                           f"{APP_NAME} {__version__}\nClick-to-call companion for IVR Solutions.")
 
     # -- rendering -------------------------------------------------------------
+    def show_notice(self, text: str) -> None:
+        """Something the agent must know that is not an error of the moment."""
+        self.notice.setText(text)
+        self.notice.setAccessibleName(f"Notice: {text}" if text else "Notice")
+        self.notice.setVisible(bool(text))
+
     def set_identity(self, agent: str, demo: bool, signed_in: bool) -> None:
         """``demo``: the server is a sandbox; ``signed_in``: an account token is in use."""
         self.setWindowTitle(f"{APP_NAME} — {agent}" if agent else APP_NAME)
