@@ -50,6 +50,7 @@ class EndReason(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     REJECTED = "rejected"
+    UNREACHABLE = "unreachable"  # the request got no answer: the call may still be placed
     UNKNOWN = "unknown"
 
     @property
@@ -66,6 +67,7 @@ _END_LABELS = {
     EndReason.FAILED: "Call failed",
     EndReason.CANCELLED: "Call cancelled",
     EndReason.REJECTED: "Call was refused",
+    EndReason.UNREACHABLE: "Could not reach IVR Solutions",
     EndReason.UNKNOWN: "Lost track of the call",
 }
 
@@ -143,9 +145,12 @@ class CallTimeline:
     phase_since: float
     end_reason: EndReason | None = None
     end_detail: str = ""
+    agent_ring_at: float | None = None
     agent_answered_at: float | None = None
+    customer_ring_at: float | None = None
     connected_at: float | None = None
     ended_at: float | None = None
+    ended_on: Leg | None = None  # the leg the hangup came from, when it said
     duration_s: int | None = None
     steps: tuple[TimelineStep, ...] = ()
     seen_event_ids: frozenset[str] = field(default=frozenset(), repr=False)
@@ -235,7 +240,9 @@ def _merge(tl: CallTimeline, ev: CallEvent) -> CallTimeline:
     if ev.kind is EventKind.HANGUP:
         return _hangup(tl, ev)
     # RING / ANSWER: record the facts (earliest wins), then move the phase forward.
+    agent_ring_at = tl.agent_ring_at
     agent_answered_at = tl.agent_answered_at
+    customer_ring_at = tl.customer_ring_at
     connected_at = tl.connected_at
     target = tl.phase
     if ev.leg is Leg.CUSTOMER or (ev.leg is None and ev.kind is EventKind.ANSWER):
@@ -245,13 +252,16 @@ def _merge(tl: CallTimeline, ev: CallEvent) -> CallTimeline:
             connected_at = _earliest(connected_at, at)
             target = Phase.CONNECTED
         else:
+            customer_ring_at = _earliest(customer_ring_at, at)
             target = Phase.RINGING_CUSTOMER
     elif ev.kind is EventKind.ANSWER:
         agent_answered_at = _earliest(agent_answered_at, at)
         target = Phase.RINGING_CUSTOMER
     else:
+        agent_ring_at = _earliest(agent_ring_at, at)
         target = Phase.RINGING_AGENT
-    tl = replace(tl, agent_answered_at=agent_answered_at, connected_at=connected_at)
+    tl = replace(tl, agent_ring_at=agent_ring_at, agent_answered_at=agent_answered_at,
+                 customer_ring_at=customer_ring_at, connected_at=connected_at)
     return _advance(tl, target, at)
 
 
@@ -261,20 +271,23 @@ def _hangup(tl: CallTimeline, ev: CallEvent) -> CallTimeline:
         if tl.end_reason is EndReason.UNKNOWN:
             # We gave up waiting; the real ending arrived late and says why.
             reason = end_reason_for(ev.cause, ev.leg, tl.agent_answered_at is not None)
-            return replace(tl, end_reason=reason, duration_s=duration, end_detail="")
+            return replace(tl, end_reason=reason, duration_s=duration, end_detail="",
+                           ended_on=ev.leg)
         if duration is not None and tl.duration_s is None:
             return replace(tl, duration_s=duration)
         return tl
     reason = end_reason_for(ev.cause, ev.leg, tl.agent_answered_at is not None)
-    return _end(tl, reason, ev.at, duration, "")
+    return _end(tl, reason, ev.at, duration, "", ev.leg)
 
 
 def _end(
-    tl: CallTimeline, reason: EndReason, at: float, duration: int | None, detail: str
+    tl: CallTimeline, reason: EndReason, at: float, duration: int | None, detail: str,
+    leg: Leg | None = None,
 ) -> CallTimeline:
     ended = replace(
         tl,
         phase=Phase.ENDED,
+        ended_on=leg,
         phase_since=at,
         end_reason=reason,
         end_detail=detail,

@@ -6,6 +6,7 @@ is told; ``agentapp.qt.wiring`` connects it to the facades.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -39,8 +40,11 @@ class MainWindow(QMainWindow):
     settings_requested = Signal()
     quit_requested = Signal()
 
-    def __init__(self, region: str = "IN", parent: QWidget | None = None) -> None:
+    def __init__(self, region: str = "IN", parent: QWidget | None = None, *,
+                 clock: Callable[[], float] = time.time) -> None:
+        """``clock``: the call tracker's clock, so card timers count from event times."""
         super().__init__(parent)
+        self._clock = clock
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(760, 520)
         self.status = StatusStrip()
@@ -169,7 +173,7 @@ class MainWindow(QMainWindow):
     def show_timeline(self, timeline: CallTimeline) -> CallCard:
         card = self._cards.get(timeline.call_id)
         if card is None:
-            card = CallCard(timeline)
+            card = CallCard(timeline, clock=self._clock)
             card.call_again.connect(self.dial_requested)
             card.dismissed.connect(self.dismiss_card)
             self._cards[timeline.call_id] = card
@@ -182,6 +186,11 @@ class MainWindow(QMainWindow):
 
     def card(self, call_id: str) -> CallCard | None:
         return self._cards.get(call_id)
+
+    def cards(self) -> list[CallCard]:
+        """The call cards shown, newest first."""
+        return sorted(self._cards.values(),
+                      key=lambda c: self._cards_box.indexOf(c))
 
     def dismiss_card(self, call_id: str) -> None:
         card = self._cards.pop(call_id, None)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from agentapp.api.models import CallRecord
+from agentapp.core.call_view import format_duration
 from agentapp.core.phone import InvalidNumber, parse_number
-from agentapp.ui.call_card import format_duration
 
 COLUMNS = ("Time", "Number", "Type", "Outcome", "Duration")
 _OUTCOMES = {

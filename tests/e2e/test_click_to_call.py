@@ -31,7 +31,7 @@ def sandbox_config() -> SandboxConfig:
 
 
 def _card_for(app, number_digits: str):  # type: ignore[no-untyped-def]
-    for card in app.window._cards.values():
+    for card in app.window.cards():
         if card.timeline.customer.replace(" ", "").endswith(number_digits):
             return card
     return None
@@ -54,11 +54,12 @@ def test_type_and_enter_places_one_call_that_completes(qloop: QtLoop, qtbot, sta
         qtbot.keyClick(window.dial.number, Qt.Key.Key_Return)
         card = await _ended(app, CUSTOMER)
         assert card.timeline.end_reason is EndReason.COMPLETED
-        texts = [label.text() for label in card._steps]
-        assert texts[0].startswith("✓  Ringing your phone (ext 2101)")
-        assert texts[1] == "✓  Ringing customer"
-        assert texts[2].startswith("✓  Connected 00:")
-        assert "Ended: Call completed" in texts[3]
+        texts = card.step_texts()
+        assert texts[:3] == ("✓  Placing the call: accepted",
+                             "✓  Ringing your phone (ext 2101): answered",
+                             "✓  Ringing customer: answered")
+        assert texts[3].startswith("✓  Connected: 00:")
+        assert card.status_text() == "Call completed"
         calls = app.calls()
         assert [(c["kind"], c["to"], c["extension"]) for c in calls] == [
             ("c2c", CUSTOMER, "2101")]
@@ -102,9 +103,9 @@ def test_polling_alone_follows_a_call(qloop: QtLoop, start_app) -> None:
 
 
 @pytest.mark.parametrize(("number", "reason", "button"), [
-    ("9876543200", EndReason.CUSTOMER_BUSY, "_retry"),
-    ("9876543299", EndReason.CUSTOMER_NO_ANSWER, "_retry"),
-    ("9876543298", EndReason.FAILED, "_again"),
+    ("9876543200", EndReason.CUSTOMER_BUSY, "retry_button"),
+    ("9876543299", EndReason.CUSTOMER_NO_ANSWER, "retry_button"),
+    ("9876543298", EndReason.FAILED, "again_button"),
 ])
 def test_customer_outcomes_show_reason_and_next_action(
         qloop: QtLoop, start_app, number: str, reason: EndReason, button: str) -> None:
@@ -115,7 +116,7 @@ def test_customer_outcomes_show_reason_and_next_action(
         app.window.dial.call_button.click()
         card = await _ended(app, number)
         assert card.timeline.end_reason is reason
-        assert reason.label in card._status.text()
+        assert reason.label in card.status_text()
         assert getattr(card, button).isVisible() or not card.isVisible()
         assert not getattr(card, button).isHidden()
     qloop.run(scenario())
@@ -129,7 +130,7 @@ def test_agent_who_does_not_answer_is_told(qloop: QtLoop, start_app) -> None:
         app.window.dial.call_button.click()
         card = await _ended(app, CUSTOMER)
         assert card.timeline.end_reason is EndReason.AGENT_NO_ANSWER
-        assert "You did not answer" in card._status.text()
+        assert "You did not answer on ext 2105" in card.status_text()
     qloop.run(scenario())
 
 
