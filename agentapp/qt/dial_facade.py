@@ -16,13 +16,15 @@ log = logging.getLogger(__name__)
 class DialFacade(QObject):
     busy_changed = Signal(bool)
     refused = Signal(str)
-    confirm_needed = Signal(str, str)  # target, question
+    confirm_needed = Signal(str, str, str)  # target, title, question
     placed = Signal(object)  # CallTimeline of the new call
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._service: DialingService | None = None
         self._subs = Subscriptions()
+        # Per target, the questions already answered "yes" while a later one is asked.
+        self._confirmed: dict[str, frozenset[str]] = {}
 
     def bind(self, service: DialingService | None) -> None:
         self._subs.clear()
@@ -33,20 +35,24 @@ class DialFacade(QObject):
 
     @asyncSlot(str)
     async def dial(self, target: str) -> None:
-        await self._dial(target, confirmed=False)
+        """A fresh request: every question is asked again."""
+        self._confirmed.pop(target, None)
+        await self._dial(target, frozenset())
 
     @asyncSlot(str)
     async def dial_confirmed(self, target: str) -> None:
-        await self._dial(target, confirmed=True)
+        """The agent said yes to the last question asked about ``target``."""
+        await self._dial(target, self._confirmed.pop(target, frozenset()))
 
-    async def _dial(self, target: str, *, confirmed: bool) -> None:
+    async def _dial(self, target: str, confirmed: frozenset[str]) -> None:
         if self._service is None:
             self.refused.emit("Sign in first: no account is connected.")
             return
         try:
-            timeline = await self._service.dial(target, confirmed_outside_hours=confirmed)
+            timeline = await self._service.dial(target, confirmed=confirmed)
         except NeedsConfirmation as exc:
-            self.confirm_needed.emit(target, exc.message)
+            self._confirmed[target] = confirmed | {exc.code}
+            self.confirm_needed.emit(target, exc.title, exc.message)
         except DialRefused as exc:
             log.info("dial refused: %s", exc.code)
             self.refused.emit(exc.message)

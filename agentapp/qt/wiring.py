@@ -37,7 +37,9 @@ class MainWindowBinding:
         recent.error_changed.connect(window.recent.show_error)
 
     def dial(self, target: str) -> None:
+        """Every dial request (typed, card, recent call, tel:): the field shows its number."""
         self._window.dial.show_message("")
+        self._window.dial.show_number(target)
         self._dial.dial(target)
 
     def dial_clipboard(self) -> None:
@@ -48,9 +50,9 @@ class MainWindowBinding:
         self._window.dial.number.setText(text)
         self.dial(text)
 
-    def _confirm(self, target: str, question: str) -> None:
-        self._window.ask_confirmation("Call outside calling hours?", question,
-                                      lambda: self._dial.dial_confirmed(target))
+    def _confirm(self, target: str, title: str, question: str) -> None:
+        """Asked on the main window, default No; only a Yes dials."""
+        self._window.ask_confirmation(title, question, lambda: self._dial.dial_confirmed(target))
 
     def _placed(self, timeline: CallTimeline) -> None:
         self._window.dial.show_message("")

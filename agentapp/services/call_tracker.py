@@ -115,12 +115,14 @@ class CallTracker:
             self._start_polling(timeline.call_id, logid)
         return timeline
 
-    def reject(self, call_id: str, message: str) -> CallTimeline | None:
-        """The API refused the call we were placing: end it REJECTED with its message."""
+    def reject(self, call_id: str, message: str, *,
+               reason: EndReason = EndReason.REJECTED) -> CallTimeline | None:
+        """The call we were placing did not start: the API refused it (REJECTED, with its
+        message), or gave no usable answer (UNREACHABLE: it may still be placed)."""
         timeline = self._timelines.get(call_id)
         if timeline is None:
             return None
-        ended = end_locally(timeline, EndReason.REJECTED, self._clock(), message)
+        ended = end_locally(timeline, reason, self._clock(), message)
         self._publish(ended)
         return ended
 

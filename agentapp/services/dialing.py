@@ -10,12 +10,17 @@ within a few seconds is refused for the same reason (double-clicks, repeated
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, time
 from typing import Protocol
 
-from agentapp.api.errors import ApiError
-from agentapp.core.call import CallTimeline
+from agentapp.api.errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    MalformedResponseError,
+)
+from agentapp.core.call import CallTimeline, EndReason
 from agentapp.core.calling_hours import DEFAULT_END, DEFAULT_START, is_within
 from agentapp.core.phone import InvalidNumber, PhoneNumber, did_for_api, parse_dial_target
 from agentapp.core.session import Session
@@ -25,6 +30,9 @@ from agentapp.services.status import AgentInfo, DidInfo
 log = logging.getLogger(__name__)
 
 REPEAT_WINDOW_S = 5.0
+# Failures after which we cannot know whether the platform placed the call: the request
+# may have arrived (a timeout, a connection dropped mid-request, a cut-off answer).
+_NO_USABLE_ANSWER = (ApiTimeoutError, ApiConnectionError, MalformedResponseError)
 
 
 class DialRefused(Exception):
@@ -37,7 +45,16 @@ class DialRefused(Exception):
 
 
 class NeedsConfirmation(DialRefused):
-    """Outside calling hours: dial again with ``confirmed_outside_hours=True`` if meant."""
+    """A question first (outside calling hours, a call already live): dial again with
+    ``code`` in ``confirmed`` if the agent says yes. ``title`` heads the question."""
+
+    def __init__(self, code: str, message: str, title: str) -> None:
+        super().__init__(code, message)
+        self.title = title
+
+
+OUTSIDE_HOURS = "outside_hours"
+LIVE_CALL = "live_call"
 
 
 class CallStartedLike(Protocol):
@@ -54,7 +71,9 @@ class Tracker(Protocol):
     def track(
         self, logid: str, ext_no: str, customer: str, *, call_id: str | None = None
     ) -> CallTimeline: ...
-    def reject(self, call_id: str, message: str) -> CallTimeline | None: ...
+    def reject(self, call_id: str, message: str, *,
+               reason: EndReason = EndReason.REJECTED) -> CallTimeline | None: ...
+    def live_calls(self) -> list[CallTimeline]: ...
 
 
 class StatusLookup(Protocol):
@@ -96,10 +115,15 @@ class DialingService:
         self.busy: Observable[bool] = Observable(False)
 
     async def dial(
-        self, target: str | PhoneNumber, *, confirmed_outside_hours: bool = False
+        self, target: str | PhoneNumber, *, confirmed: Collection[str] = (),
+        confirmed_outside_hours: bool = False,
     ) -> CallTimeline:
-        """Place one click-to-call; raises ``DialRefused`` (or ``NeedsConfirmation``)."""
-        number, session = self._check(target, confirmed_outside_hours)
+        """Place one click-to-call; raises ``DialRefused`` (or ``NeedsConfirmation``).
+
+        ``confirmed`` holds the codes of the questions the agent already said yes to.
+        """
+        yes = frozenset(confirmed) | ({OUTSIDE_HOURS} if confirmed_outside_hours else set())
+        number, session = self._check(target, yes)
         self._in_flight = True
         self._last_dial = (number.e164, self._clock())
         self.busy.set(True)
@@ -110,11 +134,15 @@ class DialingService:
             )
         except ApiError as exc:
             self._connectivity.report_failure(exc)
-            self._tracker.reject(pending.call_id, exc.user_message)
-            log.info("click-to-call refused by the API: %s", type(exc).__name__)
+            reason = (EndReason.UNREACHABLE if isinstance(exc, _NO_USABLE_ANSWER)
+                      else EndReason.REJECTED)
+            self._tracker.reject(pending.call_id, exc.user_message, reason=reason)
+            log.info("click-to-call failed at the API: %s", type(exc).__name__)
             raise DialRefused("api_error", exc.user_message) from exc
         except BaseException:
-            self._tracker.reject(pending.call_id, "The call could not be started.")
+            # Cancelled mid-request (quitting): the request may have been sent.
+            self._tracker.reject(pending.call_id, "The call was interrupted.",
+                                 reason=EndReason.UNREACHABLE)
             raise
         finally:
             self._in_flight = False
@@ -124,7 +152,8 @@ class DialingService:
             started.logid, session.ext_no, number.display(), call_id=pending.call_id
         )
 
-    def _check(self, target: str | PhoneNumber, confirmed: bool) -> tuple[PhoneNumber, Session]:
+    def _check(self, target: str | PhoneNumber,
+               confirmed: frozenset[str]) -> tuple[PhoneNumber, Session]:
         """Every guard, in the documented order; returns what the call needs."""
         try:
             number = (target if isinstance(target, PhoneNumber)
@@ -145,13 +174,29 @@ class DialingService:
             raise DialRefused(
                 "offline", "You are offline. The call can be placed once the connection is back."
             )
+        if LIVE_CALL not in confirmed:
+            self._check_live_call(number)
         start, end = self._calling_hours
-        if not confirmed and not is_within(self._now_local(), start, end):
+        if OUTSIDE_HOURS not in confirmed and not is_within(self._now_local(), start, end):
             raise NeedsConfirmation(
-                "outside_hours",
+                OUTSIDE_HOURS,
                 f"It is outside calling hours ({start:%H:%M}–{end:%H:%M}). Call anyway?",
+                "Call outside calling hours?",
             )
         return number, session
+
+    def _check_live_call(self, number: PhoneNumber) -> None:
+        """A second call while one rings or is connected is rarely meant: ask first."""
+        live = self._tracker.live_calls()
+        if not live:
+            return
+        current = live[-1]
+        raise NeedsConfirmation(
+            LIVE_CALL,
+            f"You are on a call with {current.customer} ({current.status_text.lower()}). "
+            f"Call {number.display()} anyway?",
+            "Start a second call?",
+        )
 
     def _check_line(self, session: Session) -> None:
         agent = self._status.agent(session.ext_no)

@@ -113,6 +113,17 @@ class DialPanel(QWidget):
         self.number.setText(text)
         self.focus_number()
 
+    def choose_number(self, text: str) -> None:
+        """A number picked elsewhere (a recent call): fill it in and put focus on Call,
+        so one more deliberate key press dials it."""
+        self.show_number(text)
+        self.call_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_number(self, text: str) -> None:
+        """Show the number being called (from a card or a recent call) in the field."""
+        if self.number.text() != text:
+            self.number.setText(text)
+
     def focus_number(self) -> None:
         self.number.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.number.selectAll()

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.dial.clipboard_requested.connect(self.clipboard_requested)
         self.recent = RecentCallsPanel()
         self.recent.call_back.connect(self.dial_requested)
+        self.recent.number_chosen.connect(self.dial.choose_number)
         self._cards: dict[str, CallCard] = {}
         self._cards_box = QVBoxLayout()
         self._empty = QLabel("No calls yet. Type a number and press Enter, or click a "

@@ -6,9 +6,20 @@ view), so the store-backed history can reuse the same columns later.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -63,6 +74,10 @@ class RecentCallsModel(QAbstractTableModel):
     def record(self, row: int) -> CallRecord:
         return self._rows[row]
 
+    def row_of(self, key: str) -> int | None:
+        """The row showing the call with this record key, if it is still listed."""
+        return next((i for i, r in enumerate(self._rows) if r.key == key), None)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else len(self._rows)
 
@@ -83,9 +98,19 @@ class RecentCallsModel(QAbstractTableModel):
 
 
 class RecentCallsPanel(QWidget):
-    call_back = Signal(str)
+    """The list, "Call back" (dials the selected call) and double-click/Enter (fills the
+    number field, does not dial).
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    A refresh keeps the selected call selected (by record key, not row), and is
+    held back while a click is pending (button down, or within the double-click
+    interval after a click), so rows never move under the pointer between the
+    two clicks of a double-click.
+    """
+
+    call_back = Signal(str)
+    number_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, click_hold_ms: int | None = None) -> None:
         super().__init__(parent)
         self.model = RecentCallsModel()
         self.table = QTableView()
@@ -102,14 +127,21 @@ class RecentCallsPanel(QWidget):
         header_view = self.table.horizontalHeader()
         header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda index: self._call_back_row(index.row()))
+        self.table.doubleClicked.connect(lambda index: self._choose_row(index.row()))
+        self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
         self.call_back_button = QPushButton("Call back")
         self.call_back_button.setAccessibleName("Call back the selected number")
         self.call_back_button.setEnabled(False)
         self.call_back_button.clicked.connect(self._call_back_selected)
         self.status = QLabel()
-        self.table.selectionModel().selectionChanged.connect(
-            lambda *_: self.call_back_button.setEnabled(self.table.selectionModel().hasSelection()))
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._button_down = False
+        self._hold = QTimer(self, singleShot=True)
+        self._hold.setInterval(click_hold_ms if click_hold_ms is not None
+                               else QApplication.doubleClickInterval())
+        self._hold.timeout.connect(self._release_held)
+        self._held: list[CallRecord] | None = None
         header = QHBoxLayout()
         header.addWidget(QLabel("<b>Recent calls</b>"))
         header.addWidget(self.status, 1)
@@ -119,20 +151,66 @@ class RecentCallsPanel(QWidget):
         box.addLayout(header)
         box.addWidget(self.table)
 
+    # -- read API --------------------------------------------------------------------
+
+    def selected_record(self) -> CallRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def is_holding_refresh(self) -> bool:
+        return self._button_down or self._hold.isActive()
+
+    # -- rendering -------------------------------------------------------------------
+
     def show_records(self, records: list[CallRecord]) -> None:
+        if self.is_holding_refresh():
+            self._held = list(records)
+            return
+        selected = self.selected_record()
         self.model.set_records(records)
-        self.call_back_button.setEnabled(False)
+        row = self.model.row_of(selected.key) if selected is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+        self._selection_changed()
         self.status.setText("" if records else "No calls in the last 7 days.")
 
     def show_error(self, message: str) -> None:
         if message:
             self.status.setText(f"Not refreshed: {message}")
 
-    def _call_back_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self._call_back_row(rows[0].row())
+    # -- events ------------------------------------------------------------------------
 
-    def _call_back_row(self, row: int) -> None:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self.table.viewport():
+            if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+                self._button_down = True
+                self._hold.stop()
+            elif kind == QEvent.Type.MouseButtonRelease:
+                self._button_down = False
+                self._hold.start()
+        elif (watched is self.table and kind == QEvent.Type.KeyPress
+              and isinstance(event, QKeyEvent)
+              and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            record = self.selected_record()
+            if record is not None:
+                self.number_chosen.emit(record.customer_number)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _release_held(self) -> None:
+        if self._held is not None and not self.is_holding_refresh():
+            records, self._held = self._held, None
+            self.show_records(records)
+
+    def _selection_changed(self, *_: object) -> None:
+        self.call_back_button.setEnabled(self.table.selectionModel().hasSelection())
+
+    def _call_back_selected(self) -> None:
+        record = self.selected_record()
+        if record is not None:
+            self.call_back.emit(record.customer_number)
+
+    def _choose_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
-            self.call_back.emit(self.model.record(row).customer_number)
+            self.number_chosen.emit(self.model.record(row).customer_number)

@@ -26,7 +26,13 @@ from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor
-from agentapp.services.dialing import DialingService, DialRefused, NeedsConfirmation
+from agentapp.services.dialing import (
+    LIVE_CALL,
+    OUTSIDE_HOURS,
+    DialingService,
+    DialRefused,
+    NeedsConfirmation,
+)
 from agentapp.services.status import StatusService
 
 DELHI = "+911143104567"
@@ -209,7 +215,8 @@ def test_double_dial_places_exactly_one_call(sandbox: SandboxThread) -> None:
             with pytest.raises(DialRefused) as again:  # a repeated tel: launch right after
                 await r.dialing.dial("callto:09876543210")
             codes.append(again.value.code)
-            other = await r.dialing.dial("9876543211")  # another number is fine
+            # another number is fine, once the agent confirms a second live call
+            other = await r.dialing.dial("9876543211", confirmed={LIVE_CALL})
             await r.ended(other)
             return codes
 
@@ -233,3 +240,57 @@ def test_api_refusal_becomes_dial_refused_and_rejected_timeline(sandbox: Sandbox
     final = r.timelines[-1]
     assert (final.phase, final.end_reason, final.logid) == (Phase.ENDED, EndReason.REJECTED, "")
     assert "Extension not configured" in final.status_text
+
+
+def test_second_call_while_one_is_live_asks_first(sandbox: SandboxThread) -> None:
+    sandbox.control("POST", "/_sandbox/speed", {"speed": 1.0})  # ext 2105 rings 20 s
+
+    async def scenario() -> tuple[str, str, list[str]]:
+        async with rig(sandbox) as r:
+            r.sign_in(ext_no="2105")
+            first = await r.dialing.dial(CUSTOMER)
+            await wait_until(lambda: (r.tracker.get(first.call_id) or first).phase
+                             is Phase.RINGING_AGENT, 5)
+            with pytest.raises(NeedsConfirmation) as info:
+                await r.dialing.dial("9876543211")
+            assert len(sandbox_calls(sandbox)) == 1  # asking placed nothing
+            # Outside hours too: each question is asked once, the live call first.
+            r.now[0] = datetime(2026, 11, 26, 22, 30)
+            with pytest.raises(NeedsConfirmation) as hours:
+                await r.dialing.dial("9876543211", confirmed={LIVE_CALL})
+            await r.dialing.dial("9876543211", confirmed={LIVE_CALL, OUTSIDE_HOURS})
+            return info.value.code, info.value.message, [hours.value.code, info.value.title]
+
+    code, question, rest = asyncio.run(scenario())
+    assert code == LIVE_CALL
+    assert question == ("You are on a call with +91 98765 43210 (ringing your phone). "
+                        "Call +91 98765 43211 anyway?")
+    assert rest == [OUTSIDE_HOURS, "Start a second call?"]
+    assert [c["to"] for c in sandbox_calls(sandbox)] == [CUSTOMER, "9876543211"]
+
+
+def test_no_question_once_the_call_has_ended(sandbox: SandboxThread) -> None:
+    async def scenario() -> None:
+        async with rig(sandbox) as r:
+            r.sign_in()
+            await r.ended(await r.dialing.dial("9876543200"))  # busy: ends in 2 sim s
+            await r.ended(await r.dialing.dial("9876543211"))
+
+    asyncio.run(scenario())
+    assert len(sandbox_calls(sandbox)) == 2
+
+
+def test_no_answer_from_the_api_ends_the_timeline_unreachable(sandbox: SandboxThread) -> None:
+    """A dropped connection: the platform may have placed the call, the card must say so."""
+    sandbox.control("POST", "/_sandbox/faults", {"drop_rate": 1.0, "paths": ["/api/c2c_post"]})
+
+    async def scenario() -> Rig:
+        async with rig(sandbox) as r:
+            r.sign_in()
+            with pytest.raises(DialRefused) as info:
+                await r.dialing.dial(CUSTOMER)
+            assert info.value.code == "api_error"
+            return r
+
+    final = asyncio.run(scenario()).timelines[-1]
+    assert (final.phase, final.end_reason) == (Phase.ENDED, EndReason.UNREACHABLE)
