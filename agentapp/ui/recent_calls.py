@@ -157,6 +157,10 @@ class RecentCallsPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.record(rows[0].row()) if rows else None
 
+    def set_click_hold(self, ms: int) -> None:
+        """How long after a click a refresh waits (default: the double-click interval)."""
+        self._hold.setInterval(ms)  # restarts a running hold with the new length
+
     def is_holding_refresh(self) -> bool:
         return self._button_down or self._hold.isActive()
 
@@ -183,9 +187,11 @@ class RecentCallsPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if watched is self.table.viewport():
-            if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            if kind == QEvent.Type.MouseButtonPress:
                 self._button_down = True
                 self._hold.stop()
+            elif kind == QEvent.Type.MouseButtonDblClick:
+                self._hold.start()  # comes after a press; its release may not follow
             elif kind == QEvent.Type.MouseButtonRelease:
                 self._button_down = False
                 self._hold.start()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from qt_async import QtLoop, wait_until
 
 from agentapp.sandbox import SandboxConfig
+from agentapp.settings import DIAL_CALLING_HOURS_END, DIAL_CALLING_HOURS_START
 
 CUSTOMER = "9876543210"
 
@@ -18,6 +22,7 @@ def sandbox_config() -> SandboxConfig:
 def test_finished_call_appears_and_call_back_dials(qloop: QtLoop, qtbot, start_app) -> None:
     async def scenario() -> None:
         app = await start_app()
+        await _all_day(app)
         panel = app.window.recent
         await wait_until(lambda: panel.model.rowCount() > 0, 10, "history to load")
         history = [panel.model.record(r) for r in range(panel.model.rowCount())]
@@ -42,4 +47,93 @@ def test_finished_call_appears_and_call_back_dials(qloop: QtLoop, qtbot, start_a
         panel.call_back_button.click()
         await wait_until(lambda: len(app.calls()) == 2, 10, "the call-back call")
         assert app.calls()[-1]["to"] == target[-10:]
+    qloop.run(scenario())
+
+
+async def _all_day(app) -> None:  # type: ignore[no-untyped-def]
+    """Calling hours that never ask: this file is not about the clock."""
+    settings = app.runtime.settings
+    settings.set(DIAL_CALLING_HOURS_START, "00:00")
+    settings.set(DIAL_CALLING_HOURS_END, "00:00")
+    await settings.asave()
+    assert await app.runtime.restart_session()
+
+
+async def _new_call_on_top(app, number: str) -> None:  # type: ignore[no-untyped-def]
+    """Place a call and wait until the app's own refresh lists it first (rows shift by one)."""
+    services = app.runtime.services
+    assert services is not None
+    app.window.dial.number.setText(number)
+    app.window.dial.call_button.click()
+    await wait_until(lambda: services.recent.calls.value
+                     and services.recent.calls.value[0].customer_number.endswith(number)
+                     and services.recent.calls.value[0].status == "answered", 15,
+                     "the new call on top of the refreshed list")
+
+
+def _row_center(panel, row: int) -> QPoint:  # type: ignore[no-untyped-def]
+    return panel.table.visualRect(panel.model.index(row, 1)).center()
+
+
+def test_refresh_between_selection_and_call_back_keeps_the_selected_call(
+        qloop: QtLoop, start_app) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        await _all_day(app)
+        panel = app.window.recent
+        await wait_until(lambda: panel.model.rowCount() > 3, 10, "history to load")
+        chosen = panel.model.record(2)
+        panel.table.selectRow(2)
+        await _new_call_on_top(app, CUSTOMER)
+        await wait_until(lambda: panel.model.record(0).customer_number.endswith(CUSTOMER), 5,
+                         "the panel to show the refresh")
+        assert panel.model.record(3).key == chosen.key  # the row moved down by one...
+        selected = panel.selected_record()
+        assert selected is not None and selected.key == chosen.key  # ...the selection with it
+        panel.call_back_button.click()
+        await wait_until(lambda: len(app.calls()) == 2, 10, "the call-back call")
+        assert app.calls()[-1]["to"] == chosen.customer_number[-10:]
+        assert app.window.dial.number.text() == chosen.customer_number
+    qloop.run(scenario())
+
+
+def test_double_click_fills_the_number_and_focuses_call_without_dialling(
+        qloop: QtLoop, qtbot, start_app) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        await _all_day(app)
+        app.window.show()
+        panel = app.window.recent
+        await wait_until(lambda: panel.model.rowCount() > 3, 10, "history to load")
+        panel.set_click_hold(60_000)  # a slow double-click: the refresh lands in between
+        chosen = panel.model.record(2)
+        viewport = panel.table.viewport()
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_row_center(panel, 2))
+        await _new_call_on_top(app, CUSTOMER)  # the service has the new list...
+        await asyncio.sleep(0.2)
+        assert panel.model.record(2).key == chosen.key  # ...the rows did not move
+        qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=_row_center(panel, 2))
+        assert app.window.dial.number.text() == chosen.customer_number
+        assert app.window.dial.call_button.hasFocus()
+        await asyncio.sleep(0.3)
+        assert len(app.calls()) == 1  # only the call placed above: the double-click dialled none
+        panel.set_click_hold(1)
+        await wait_until(lambda: panel.model.record(0).customer_number.endswith(CUSTOMER), 5,
+                         "the held refresh once the click is over")
+        selected = panel.selected_record()
+        assert selected is not None and selected.key == chosen.key
+    qloop.run(scenario())
+
+
+def test_enter_on_a_row_fills_the_number(qloop: QtLoop, qtbot, start_app) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        panel = app.window.recent
+        await wait_until(lambda: panel.model.rowCount() > 1, 10, "history to load")
+        panel.table.selectRow(1)
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+        assert app.window.dial.number.text() == panel.model.record(1).customer_number
+        assert app.window.dial.call_button.hasFocus() or not app.window.isActiveWindow()
+        await asyncio.sleep(0.3)
+        assert app.calls() == []
     qloop.run(scenario())
