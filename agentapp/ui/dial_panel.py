@@ -132,6 +132,7 @@ class DialPanel(QWidget):
         """While a call is being set up the button says so and refuses a second press."""
         self.call_button.setEnabled(not busy)
         self.call_button.setText("Calling…" if busy else "Call")
+        self.call_button.setAccessibleName("Call: a call is being set up" if busy else "Call")
 
     def show_message(self, text: str, tone: str = "bad") -> None:
         self.message.setText(text)

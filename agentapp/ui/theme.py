@@ -31,9 +31,7 @@ def _dark_palette() -> QPalette:
     p.setColor(QPalette.ColorRole.PlaceholderText, QColor(154, 160, 166))
     p.setColor(QPalette.ColorRole.Mid, QColor(95, 99, 104))
     p.setColor(QPalette.ColorRole.Link, QColor(138, 180, 248))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
-                 QPalette.ColorRole.WindowText):
-        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 124, 128))
+    _disabled(p, text=QColor(120, 124, 128), button=QColor(38, 39, 42), base=QColor(32, 33, 36))
     return p
 
 
@@ -50,7 +48,24 @@ def _light_palette() -> QPalette:
     p.setColor(QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
     p.setColor(QPalette.ColorRole.Mid, QColor(189, 193, 198))
     p.setColor(QPalette.ColorRole.PlaceholderText, QColor(128, 134, 139))
+    _disabled(p, text=QColor(154, 160, 166), button=QColor(241, 243, 244),
+              base=QColor(241, 243, 244))
     return p
+
+
+def _disabled(p: QPalette, *, text: QColor, button: QColor, base: QColor) -> None:
+    """Disabled controls must look disabled: faded text on a flat, muted face.
+
+    ``setColor(role, c)`` sets every colour group, so without this a disabled
+    button in the light palette drew exactly like an enabled one.
+    """
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
+                 QPalette.ColorRole.WindowText, QPalette.ColorRole.PlaceholderText):
+        p.setColor(disabled, role, text)
+    p.setColor(disabled, QPalette.ColorRole.Button, button)
+    p.setColor(disabled, QPalette.ColorRole.Base, base)
+    p.setColor(disabled, QPalette.ColorRole.Highlight, text)
 
 
 def apply_theme(app: QApplication, theme: str) -> bool:
