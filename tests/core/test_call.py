@@ -74,6 +74,7 @@ def test_happy_path_steps_and_times() -> None:
     ]  # fmt: skip
     assert tl.end_reason is EndReason.COMPLETED
     assert (tl.agent_answered_at, tl.connected_at, tl.ended_at) == (102.0, 104.0, 105.0)
+    assert (tl.agent_ring_at, tl.customer_ring_at, tl.ended_on) == (101.0, 103.0, CUSTOMER)
     assert tl.duration_s == 42
     assert tl.status_text == "Call completed"
     assert [s.text for s in tl.steps] == [
@@ -146,6 +147,7 @@ def test_end_reason_mapping(cause: str, leg: Leg | None, answered: bool, reason:
 def facts(tl: CallTimeline) -> tuple[object, ...]:
     return (
         tl.phase, tl.end_reason, tl.agent_answered_at, tl.connected_at, tl.ended_at, tl.duration_s,
+        tl.agent_ring_at, tl.customer_ring_at, tl.ended_on,
     )  # fmt: skip
 
 
