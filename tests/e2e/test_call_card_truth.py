@@ -197,3 +197,20 @@ def test_card_timers_count_from_event_times_with_an_injected_clock(qtbot) -> Non
     card.refresh()
     assert card.step_accessible_names()[3] == "Connected: 00:45"
     assert not card.is_ticking()
+
+
+def test_retry_from_a_card_shows_that_number_in_the_field(qloop: QtLoop, start_app) -> None:
+    async def scenario() -> None:
+        app = await _start(start_app)
+        card = await _dial_and_end(app, "9876543200")  # busy
+        app.window.dial.number.setText("98765 4")  # the agent started typing another number
+        card.retry_button.click()
+        assert app.window.dial.number.text() == "+91 98765 43200"
+        # Within 5 s of the first try the duplicate guard refuses (and says why); later the
+        # retry goes out. Either way it is about the number the field shows.
+        await wait_until(lambda: app.window.dial.message.text() or len(app.calls()) == 2, 5,
+                         "the retry to be answered")
+        if len(app.calls()) == 1:
+            assert "+91 98765 43200 was just dialled" in app.window.dial.message.text()
+        assert {c["to"] for c in app.calls()} == {"9876543200"}
+    qloop.run(scenario())
