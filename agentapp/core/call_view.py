@@ -166,7 +166,7 @@ def _label(key: StepKey, tl: CallTimeline) -> str:
 
 
 def _reached(tl: CallTimeline) -> int:
-    """Index of the furthest step the facts prove was reached (-1: not even placing)."""
+    """Index in ``STEP_ORDER`` of the furthest step the facts prove was reached."""
     if tl.connected_at is not None or tl.end_reason is EndReason.COMPLETED:
         return 3
     if (tl.customer_ring_at is not None or tl.agent_answered_at is not None
@@ -178,23 +178,13 @@ def _reached(tl: CallTimeline) -> int:
     return 0
 
 
-def _passed(tl: CallTimeline, index: int) -> bool:
-    """Whether the step at ``index`` was not only reached but completed."""
-    if index == 0:
-        return bool(tl.logid) or _reached(tl) > 0
-    if index == 1:
-        return tl.agent_answered_at is not None or _reached(tl) > 1
-    if index == 2:
-        return _reached(tl) > 2
-    return tl.phase is Phase.ENDED and _reached(tl) == 3
-
-
 def _states(tl: CallTimeline) -> dict[StepKey, StepState]:
     reached = _reached(tl)
     states: dict[StepKey, StepState] = {}
     if tl.is_live:
         for i, key in enumerate(STEP_ORDER):
-            if i < reached or _passed(tl, i):
+            # A step is passed once a later one is reached; placing, once the API gave a logid.
+            if i < reached or (i == 0 and tl.logid):
                 states[key] = StepState.DONE
             elif i == reached:
                 states[key] = StepState.ACTIVE

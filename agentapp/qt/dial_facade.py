@@ -28,6 +28,7 @@ class DialFacade(QObject):
 
     def bind(self, service: DialingService | None) -> None:
         self._subs.clear()
+        self._confirmed.clear()
         self._service = service
         if service is not None:
             self._subs.add(service.busy, self.busy_changed.emit)

@@ -48,7 +48,7 @@ class NeedsConfirmation(DialRefused):
     """A question first (outside calling hours, a call already live): dial again with
     ``code`` in ``confirmed`` if the agent says yes. ``title`` heads the question."""
 
-    def __init__(self, code: str, message: str, title: str) -> None:
+    def __init__(self, code: str, message: str, title: str = "Call anyway?") -> None:
         super().__init__(code, message)
         self.title = title
 
@@ -120,7 +120,9 @@ class DialingService:
     ) -> CallTimeline:
         """Place one click-to-call; raises ``DialRefused`` (or ``NeedsConfirmation``).
 
-        ``confirmed`` holds the codes of the questions the agent already said yes to.
+        ``confirmed`` holds the codes of the questions the agent already said yes to
+        (``OUTSIDE_HOURS``, ``LIVE_CALL``); ``confirmed_outside_hours`` is the older
+        spelling of ``confirmed={OUTSIDE_HOURS}``.
         """
         yes = frozenset(confirmed) | ({OUTSIDE_HOURS} if confirmed_outside_hours else set())
         number, session = self._check(target, yes)

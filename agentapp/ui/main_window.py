@@ -190,8 +190,7 @@ class MainWindow(QMainWindow):
 
     def cards(self) -> list[CallCard]:
         """The call cards shown, newest first."""
-        return sorted(self._cards.values(),
-                      key=lambda c: self._cards_box.indexOf(c))
+        return sorted(self._cards.values(), key=self._cards_box.indexOf)
 
     def dismiss_card(self, call_id: str) -> None:
         card = self._cards.pop(call_id, None)
