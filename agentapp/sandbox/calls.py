@@ -1,4 +1,5 @@
-"""Calls that progress in simulated time: click-to-call, inbound and click-connect.
+"""Calls that progress in simulated time: click-to-call, inbound, click-connect,
+API one-shots (text, flow, voice-bot calls) and dialer campaign calls.
 
 Each call is one owned task following the outcome rules of docs/sandbox.md; every
 step publishes a webhook event, and the finished call lands in the right log.
@@ -13,16 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from .clock import SimClock
+from .call_logging import log_finished_call
 from .live_call import CAUSE_TO_STATUS, LiveCall
-from .records import c2c_recording_path, call_recording_path
 from .webhooks import WebhookDispatcher
-from .world import CLICK_CONNECT_BASE, Agent, C2CLog, CallLog, ClickConnectLog, World
+from .world import CLICK_CONNECT_BASE, Agent, Dialer, World
 
 AGENT_RING_S = 3.0
 CUSTOMER_RING_S = 4.0
 AGENT_FAIL_S = 1.0
 AGENT_NO_ANSWER_S = 20.0
 INBOUND_MISSED_RING_S = 15.0
+FLOW_DTMF_AFTER_S = 2.0  # a flow call's keypress, this long after the customer answers
 # customer number suffix -> (seconds until the outcome, hangup cause)
 CUSTOMER_RULES = {"00": (2.0, "busy"), "99": (25.0, "no_answer"), "98": (1.0, "failed")}
 
@@ -54,14 +56,16 @@ class CallSimulator:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._next_c2c = world.next_c2c_id()
         self._next_call_log = world.next_call_log_id()
+        self._next_dialer_log = world.next_dialer_log_id()
         self._next_click_connect = CLICK_CONNECT_BASE + len(world.click_connect_logs) + 1
         self._stopping = False
 
     # ---- starting calls ---------------------------------------------
     def start_c2c(self, agent: Agent, did_no: str, customer: str) -> LiveCall:
+        busy = self.agent_busy(agent.ext_no)
         call = self._new(self._take("_next_c2c"), "c2c", did_no, agent.ext_no, agent.phone,
                          customer)
-        self._spawn(call, self._run_c2c(call, agent))
+        self._spawn(call, self._run_c2c(call, agent, busy))
         return call
 
     def start_inbound(self, spec: InboundSpec) -> LiveCall:
@@ -70,10 +74,37 @@ class CallSimulator:
         self._spawn(call, self._run_inbound(call, spec))
         return call
 
-    def start_click_connect(self, did_no: str, first: str, second: str) -> LiveCall:
+    def agent_busy(self, ext_no: str) -> bool:
+        """An agent already on a live call (any kind) cannot take another."""
+        return any(c.live and c.ext_no == ext_no for c in self.calls.values() if c.agent_leg)
+
+    def start_outgoing(self, did_no: str, customer: str, source: str, delay_s: float = 0.0,
+                       dtmf: str = "") -> LiveCall:
+        """An API one-shot (``dial_by_text``/``flow``/``voicebot``): no agent leg, logged in
+        call logs as ``outgoing``; placed after ``delay_s`` sim seconds when scheduled."""
+        call = self._new(self._take("_next_call_log"), "outgoing", did_no, "", "", customer)
+        call.source, call.dtmf = source, dtmf
+        call.state = "scheduled" if delay_s > 0 else "ringing_customer"
+        self._spawn(call, self._run_outgoing(call, delay_s))
+        return call
+
+    def start_dialer_call(self, dialer: Dialer, customer: str) -> LiveCall:
+        """One campaign call from ``dialer``'s DID, logged in dialer logs."""
+        call = self._new(self._take("_next_dialer_log"), "dialer", dialer.did_no, "", "",
+                         customer)
+        call.source, call.dialer_id = "dialer", dialer.id
+        call.dtmf = flow_keypress(customer)
+        call.state = "ringing_customer"
+        self._spawn(call, self._run_outgoing(call, 0.0))
+        return call
+
+    def start_click_connect(self, did_no: str, first: str, second: str,
+                            delay_s: float = 0.0) -> LiveCall:
         call = self._new(self._take("_next_click_connect"), "click_connect", did_no, "",
                          first, second)
-        self._spawn(call, self._run_click_connect(call))
+        if delay_s > 0:
+            call.state = "scheduled"
+        self._spawn(call, self._run_click_connect(call, delay_s))
         return call
 
     def cancel_click_connect(self, did_no: str, first: str) -> LiveCall | None:
@@ -145,7 +176,8 @@ class CallSimulator:
         self._emit(call, "answer", "agent")
         return True
 
-    async def _customer_leg(self, call: LiveCall, number: str, leg: str = "customer") -> None:
+    async def _customer_leg(self, call: LiveCall, number: str, leg: str = "customer",
+                            dtmf: str = "") -> None:
         call.state = "ringing_customer"
         call.customer_status = "ringing"
         self._emit(call, "ring", leg)
@@ -160,7 +192,12 @@ class CallSimulator:
         call.customer_status = "answered"
         self._connect(call, leg)
         call.call_duration = talk_seconds(number)
-        await self._clock.sleep(call.call_duration)
+        remaining = float(call.call_duration)
+        if dtmf:
+            await self._clock.sleep(FLOW_DTMF_AFTER_S)
+            self._emit(call, "dtmf", leg, digits=dtmf)
+            remaining -= FLOW_DTMF_AFTER_S
+        await self._clock.sleep(remaining)
         self._finish(call, "completed", leg)
 
     def _connect(self, call: LiveCall, leg: str) -> None:
@@ -168,11 +205,26 @@ class CallSimulator:
         call.answered_at = self._clock.now_str()
         self._emit(call, "answer", leg)
 
-    async def _run_c2c(self, call: LiveCall, agent: Agent) -> None:
-        if await self._ring_agent_leg(call, agent):
+    async def _run_c2c(self, call: LiveCall, agent: Agent, busy: bool) -> None:
+        if busy:  # the platform finds the agent's line engaged: no ring, one hangup
+            await self._clock.sleep(AGENT_FAIL_S)
+            call.agent_status = "busy"
+            self._finish(call, "agent_busy", "agent")
+        elif await self._ring_agent_leg(call, agent):
             await self._customer_leg(call, call.client_no)
 
-    async def _run_click_connect(self, call: LiveCall) -> None:
+    async def _run_outgoing(self, call: LiveCall, delay_s: float) -> None:
+        if delay_s > 0:
+            call.state = "scheduled"
+            await self._clock.sleep(delay_s)
+            call.call_time = self._clock.now_str()
+        await self._customer_leg(call, call.client_no, dtmf=call.dtmf)
+
+    async def _run_click_connect(self, call: LiveCall, delay_s: float = 0.0) -> None:
+        if delay_s > 0:
+            await self._clock.sleep(delay_s)
+            call.call_time = self._clock.now_str()
+            call.state = "ringing_agent"
         call.agent_status = "ringing"
         self._emit(call, "ring", "agent")
         rule = CUSTOMER_RULES.get(call.agent_no[-2:])
@@ -212,36 +264,18 @@ class CallSimulator:
         call.state = "ended"
         call.outcome = cause
         call.ended_at = self._clock.now_str()
+        if dtmf:
+            call.dtmf = dtmf
         if call.kind == "inbound":
             call.call_status = "answered" if cause == "completed" else "missed"
         else:
             call.call_status = CAUSE_TO_STATUS[cause]
         self._emit(call, "hangup", leg, cause=cause, call_duration=str(call.call_duration))
-        recording_url = self._log(call, dtmf)
+        recording_url = log_finished_call(self._world, call, self.base_url)
         self._webhooks.publish(call.post_call_record(recording_url))
 
-    def _log(self, call: LiveCall, dtmf: str) -> str:
-        """Write the finished call into its log; returns its recording URL (or "")."""
-        connected = call.answered_at != ""
-        url = ""
-        if call.kind == "c2c":
-            agent = self._world.agent_by_ext(call.ext_no)
-            if connected:
-                url = self.base_url + c2c_recording_path(call.id, call.call_time)
-            self._world.add_c2c_log(C2CLog(
-                call.id, call.did_no, call.agent_no, call.client_no,
-                agent.name if agent else "", call.ext_no, call.call_time, call.call_duration,
-                call.call_status, connected, call.agent_status == "answered",
-                call.customer_status == "answered"))
-        elif call.kind == "inbound":
-            if connected:
-                url = self.base_url + call_recording_path(call.id, call.call_time)
-            self._world.add_call_log(CallLog(
-                call.id, call.did_no, call.client_no, call.agent_no,
-                "0" + call.agent_no if connected else "", call.ext_no, call.call_time,
-                call.call_duration, call.call_status, "incoming", connected, dtmf_input=dtmf))
-        else:
-            self._world.add_click_connect_log(ClickConnectLog(
-                call.id, call.did_no, call.agent_no, call.client_no, call.call_time,
-                call.call_duration, call.call_status))
-        return url
+
+def flow_keypress(number: str) -> str:
+    """The key a flow/dialer call's customer presses: 1-3, derived from the number."""
+    digits = "".join(ch for ch in number if ch.isdigit()) or "0"
+    return str(int(digits) % 3 + 1)

@@ -22,7 +22,7 @@ class SandboxConfig:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     auth_failure: str = "http405"  # or "body401"
-    reject_plus_did: bool = False  # reproduce live "Did No. Invalid" for +DIDs on c2c_*
+    reject_plus_did: bool = True  # live: "Did No. Invalid" for +DIDs on c2c_*; False accepts them
     start_time: datetime | None = None  # pin the world's "now" (IST); None = wall clock at start
 
     def validate(self) -> None:

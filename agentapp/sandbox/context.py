@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from .calls import CallSimulator
+from .campaigns import DialerCampaigns
+from .catalog import Catalog
 from .clock import SimClock
 from .config import SandboxConfig
 from .envelopes import ApiError, invalid
@@ -24,6 +26,8 @@ class SandboxContext:
     webhooks: WebhookDispatcher
     calls: CallSimulator
     faults: FaultInjector
+    campaigns: DialerCampaigns
+    catalog: Catalog = field(default_factory=Catalog)
     notes: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""
 

@@ -8,7 +8,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from .context import SandboxContext
-from .envelopes import ApiError, invalid, reply, required
+from .envelopes import ApiError, invalid, reply, required, text
 from .phone_formats import canonical_did
 from .request_params import params_of
 from .world import Agent, Did
@@ -42,8 +42,12 @@ class AgentHandlers:
         return reply({"status": True, "data": rows})
 
     async def get_extension(self, request: web.Request) -> web.Response:
+        """With ``did`` (PD sends it): the extensions on that DID; an unknown or inactive
+        DID is the c2c error ("Did No. Invalid" / "Did No. Inactive"). Without: all."""
+        did_raw = text(params_of(request), "did")
+        did = self._ctx.did_for_call(did_raw, strict_plus=False).number if did_raw else ""
         exts = [{"ext": a.ext_no, "name": a.name, "token": f"ext-{a.ext_no}"}
-                for a in self._ctx.world.agents.values()]
+                for a in self._ctx.world.agents.values() if not did or a.did_no == did]
         return reply({"exts": exts})
 
     async def get_extension_details(self, request: web.Request) -> web.Response:

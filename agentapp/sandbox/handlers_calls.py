@@ -9,8 +9,9 @@ from aiohttp.typedefs import Handler
 
 from .context import SandboxContext, optional_date
 from .envelopes import ApiError, invalid, reply, required, text
-from .live_call import LiveCall
+from .handlers_outbound import call_log_id, schedule_delay
 from .phone_formats import national_number
+from .history_status import past_call
 from .records import click_connect_log_dict
 from .request_params import params_of
 from .world import DISPOSITIONS
@@ -25,7 +26,7 @@ class CallHandlers:
     def routes(self) -> dict[str, Handler]:
         return {
             "c2c_get": self.c2c, "c2c_get_v1": self.c2c, "c2c_post": self.c2c,
-            "click_connect": self.click_connect,
+            "click_connect": self.click_connect, "c2c_schedule": self.c2c_schedule,
             "click_connect_update": self.click_connect_update,
             "click_connect_logs": self.click_connect_logs,
             "get_call_status": self.get_call_status,
@@ -47,8 +48,7 @@ class CallHandlers:
         return reply({"status": 200, "message": CONNECTING, "logid": call.id,
                       "recordid": str(call.id)})
 
-    async def click_connect(self, request: web.Request) -> web.Response:
-        p = params_of(request)
+    def _two_parties(self, p: dict[str, Any]) -> tuple[str, str, str]:
         first_raw = required(p, "first_phone")
         second_raw = required(p, "second_phone")
         did = self._ctx.did_for_call(required(p, "did"), strict_plus=False)
@@ -57,9 +57,23 @@ class CallHandlers:
             raise invalid("first_phone")
         if second is None:
             raise invalid("second_phone")
-        call = self._ctx.calls.start_click_connect(did.number, first, second)
+        return did.number, first, second
+
+    async def click_connect(self, request: web.Request) -> web.Response:
+        did, first, second = self._two_parties(params_of(request))
+        call = self._ctx.calls.start_click_connect(did, first, second)
         return reply({"status": 200, "message": CONNECTING, "logid": call.id,
-                      "recordid": str(call.id), "data": {"data": {"did_no": did.number}}})
+                      "recordid": str(call.id), "data": {"data": {"did_no": did}}})
+
+    async def c2c_schedule(self, request: web.Request) -> web.Response:
+        """Two phones connected like click-connect, at ``schedule_datetime`` (guess)."""
+        p = params_of(request)
+        did, first, second = self._two_parties(p)
+        delay = schedule_delay(p, self._ctx.clock)
+        call = self._ctx.calls.start_click_connect(did, first, second, delay)
+        message = "Call scheduled successfully" if delay > 0 else CONNECTING
+        return reply({"status": 200, "message": message, "logid": call.id,
+                      "recordid": str(call.id)})
 
     async def click_connect_update(self, request: web.Request) -> web.Response:
         p = params_of(request)
@@ -101,7 +115,7 @@ class CallHandlers:
         return reply({"status": 200, "data": rows})
 
     async def get_call_status(self, request: web.Request) -> web.Response:
-        logid = text(params_of(request), "logid")
+        logid = call_log_id(text(params_of(request), "logid"))
         if not logid:
             return reply({"status": True,
                           "data": [{"id": i, "name": n} for i, n in DISPOSITIONS]})
@@ -114,22 +128,5 @@ class CallHandlers:
         call = self._ctx.calls.calls.get(call_id)
         if call is not None:
             return call.status_dict()
-        world = self._ctx.world
-        c2c = world.c2c_log(call_id)
-        if c2c is not None:
-            past = LiveCall(c2c.recordid, "c2c", c2c.did_no, c2c.ext_no, c2c.agent_no,
-                            c2c.client_no, c2c.call_time, state="ended",
-                            agent_status="answered" if c2c.agent_attended else "no_answer",
-                            customer_status="answered" if c2c.customer_attended else "",
-                            call_status=c2c.call_status, call_duration=c2c.call_duration)
-            return past.status_dict()
-        log = world.call_log(call_id)
-        if log is not None:
-            answered = log.call_status == "answered"
-            past = LiveCall(log.recordid, "inbound" if log.call_type == "incoming" else "outgoing",
-                            log.did_no, log.ext_no, log.agent_no, log.client_no, log.call_time,
-                            state="ended", agent_status="answered" if answered else "no_answer",
-                            customer_status="answered" if answered else "",
-                            call_status=log.call_status, call_duration=log.call_duration)
-            return past.status_dict()
-        return None
+        past = past_call(self._ctx.world, call_id)
+        return past.status_dict() if past is not None else None

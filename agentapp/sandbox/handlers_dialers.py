@@ -1,6 +1,7 @@
-"""Dialer campaigns and one-shot outbound calls (TTS, voice bots): in-memory only.
+"""Dialer campaigns, call flows and customer lists.
 
-These endpoints accept and remember requests; they do not simulate the calls.
+Numbers added to a dialer that is on are really dialled (:mod:`.campaigns`);
+switching a dialer on starts its pending numbers.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ def _list_param(params: dict[str, Any], name: str) -> list[Any]:
 class DialerHandlers:
     def __init__(self, ctx: SandboxContext) -> None:
         self._ctx = ctx
-        self._call_seq = 0
 
     def routes(self) -> dict[str, Handler]:
         return {
@@ -47,12 +47,13 @@ class DialerHandlers:
             "add_to_ivrdialerbulk": self.add_to_ivrdialerbulk,
             "change_dialer_status": self.change_dialer_status,
             "create_text_dialer": self.create_text_dialer, "add_to_dialer": self.add_to_dialer,
-            "dial_by_text": self.dial_by_text, "dial_by_aivoicebot": self.dial_by_aivoicebot,
-            "dial_by_voicebot": self.dial_by_voicebot,
+            "edit_text_dialer": self.edit_text_dialer, "get_call_flows": self.get_call_flows,
+            "get_customer_list": self.get_customer_list,
+            "create_customer_list": self.create_customer_list,
         }
 
-    def _dialer(self, params: dict[str, Any]) -> Dialer:
-        raw = required(params, "dialerid")
+    def _dialer(self, params: dict[str, Any], name: str = "dialerid") -> Dialer:
+        raw = required(params, name)
         if not raw.isdigit():
             raise invalid("dialerid")
         dialer = self._ctx.world.dialers.get(int(raw))
@@ -86,6 +87,7 @@ class DialerHandlers:
         if number is None:
             raise invalid("number")
         dialer.numbers.append(number)
+        self._ctx.campaigns.poke(dialer)
         return reply({"status": True, "message": "Number added to dialer successfully"})
 
     async def add_to_ivrdialerbulk(self, request: web.Request) -> web.Response:
@@ -96,6 +98,7 @@ class DialerHandlers:
             raise invalid("numbers")
         numbers = self._numbers(items, "numbers", ("number",))
         dialer.numbers.extend(numbers)
+        self._ctx.campaigns.poke(dialer)
         return reply({"status": True,
                       "message": f"{len(numbers)} numbers added to dialer successfully"})
 
@@ -106,6 +109,7 @@ class DialerHandlers:
         if status not in DIALER_STATUSES:
             raise invalid("status")
         dialer.status = status
+        self._ctx.campaigns.poke(dialer)
         return reply({"status": True, "message": f"Dialer status changed to {status}"})
 
     async def create_text_dialer(self, request: web.Request) -> web.Response:
@@ -126,43 +130,59 @@ class DialerHandlers:
                       "dialer_id": dialer_id})
 
     async def add_to_dialer(self, request: web.Request) -> web.Response:
+        """The page's example has no ``dialerid``: then the account's first dialer (guess)."""
         p = params_of(request)
-        dialer = self._dialer(p)
+        dialers = self._ctx.world.dialers
+        if text(p, "dialerid"):
+            dialer = self._dialer(p)
+        elif dialers:
+            dialer = dialers[min(dialers)]
+        else:
+            raise ApiError(404, "Dialer not found")
         numbers = self._numbers(_list_param(p, "recordList"), "recordList",
                                 ("number", "phone_number"))
         dialer.numbers.extend(numbers)
+        self._ctx.campaigns.poke(dialer)
         return reply({"status": True,
                       "message": f"{len(numbers)} records added to dialer successfully"})
 
-    def _call_id(self, prefix: str) -> str:
-        self._call_seq += 1
-        return f"{prefix}{self._call_seq:06d}"
-
-    async def dial_by_text(self, request: web.Request) -> web.Response:
+    async def edit_text_dialer(self, request: web.Request) -> web.Response:
+        """Fields that are absent or ``null`` stay unchanged (the page's example)."""
         p = params_of(request)
-        self._ctx.did_for_call(required(p, "did_no"), strict_plus=False)
-        if national_number(required(p, "customer_no")) is None:
-            raise invalid("customer_no")
-        required(p, "template_name")
-        return reply({"status": 200, "message": "Call initiated successfully",
-                      "call_id": self._call_id("call_txt_")})
+        dialer = self._dialer(p, "id")
+        if text(p, "did_no"):
+            dialer.did_no = self._ctx.did_for_call(text(p, "did_no"), strict_plus=False).number
+        for name in ("no_of_call", "text_template_id"):
+            if text(p, name) and not text(p, name).isdigit():
+                raise invalid(name)
+        for name in ("start_time", "end_time"):
+            value = text(p, name)
+            if value and not _is_hhmm(value):
+                raise invalid(name)
+        dialer.name = text(p, "name") or dialer.name
+        dialer.start_time = text(p, "start_time") or dialer.start_time
+        dialer.end_time = text(p, "end_time") or dialer.end_time
+        if text(p, "no_of_call"):
+            dialer.no_of_calls = int(text(p, "no_of_call"))
+        return reply({"status": True, "message": "Dialer updated successfully"})
 
-    async def dial_by_aivoicebot(self, request: web.Request) -> web.Response:
-        p = params_of(request)
-        if national_number(required(p, "customer_no")) is None:
-            raise invalid("customer_no")
-        wss_url = text(p, "wss_url")
-        if wss_url and not wss_url.startswith(("wss://", "ws://")):
-            raise invalid("wss_url")
-        return reply({"status": 200, "message": "Call initiated successfully",
-                      "call_id": self._call_id("call_aibot_")})
+    async def get_call_flows(self, request: web.Request) -> web.Response:
+        return reply({"status": 200, "data": list(self._ctx.catalog.call_flows)})
 
-    async def dial_by_voicebot(self, request: web.Request) -> web.Response:
-        p = params_of(request)
-        if national_number(required(p, "customer_no")) is None:
-            raise invalid("customer_no")
-        did = text(p, "did_num")
-        if did:
-            self._ctx.did_for_call(did, strict_plus=False)
-        return reply({"status": 200, "message": "Call initiated successfully",
-                      "call_id": self._call_id("call_bot_")})
+    async def get_customer_list(self, request: web.Request) -> web.Response:
+        return reply({"status": 200, "data": list(self._ctx.catalog.customer_lists)})
+
+    async def create_customer_list(self, request: web.Request) -> web.Response:
+        name = required(params_of(request), "listname")
+        lists = self._ctx.catalog.customer_lists
+        list_id = max((int(item["id"]) for item in lists), default=0) + 1
+        lists.append({"id": list_id, "name": name, "count": 0,
+                      "created_at": self._ctx.clock.now_str()})
+        return reply({"status": True, "message": "Customer list created successfully",
+                      "list_id": list_id})
+
+
+def _is_hhmm(value: str) -> bool:
+    hour, _, minute = value.partition(":")
+    return (hour.isdigit() and minute.isdigit() and len(minute) == 2
+            and 0 <= int(hour) < 24 and 0 <= int(minute) < 60)

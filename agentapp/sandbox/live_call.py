@@ -13,21 +13,25 @@ from typing import Any
 CAUSE_TO_STATUS = {
     "completed": "answered", "busy": "busy", "no_answer": "no_answer", "failed": "failed",
     "agent_no_answer": "agent_no_answer", "agent_failed": "agent_failed",
-    "cancelled": "cancelled",
+    "cancelled": "cancelled", "agent_busy": "agent_busy",
 }
-WEBHOOK_CALL_TYPE = {"c2c": "c2c", "inbound": "incoming", "click_connect": "click_connect"}
+# kind -> call_type in webhooks and live state; "outgoing" = API one-shots
+# (dial_by_text/flow/voicebot), "dialer" = campaign calls
+WEBHOOK_CALL_TYPE = {"c2c": "c2c", "inbound": "incoming", "click_connect": "click_connect",
+                     "outgoing": "outgoing", "dialer": "dialer"}
 
 
 @dataclass
 class LiveCall:
     id: int
-    kind: str  # c2c | inbound | click_connect
+    kind: str  # c2c | inbound | click_connect | outgoing | dialer
     did_no: str
     ext_no: str
     agent_no: str  # agent's phone (click_connect: the first party)
     client_no: str  # customer (click_connect: the second party)
     call_time: str
-    state: str = "ringing_agent"  # ringing_agent | ringing_customer | connected | ended
+    # scheduled | ringing_agent | ringing_customer | connected | ended
+    state: str = "ringing_agent"
     agent_status: str = ""
     customer_status: str = ""
     call_status: str = ""
@@ -36,6 +40,9 @@ class LiveCall:
     answered_at: str = ""
     ended_at: str = ""
     seq: int = 0
+    source: str = ""  # the endpoint that placed an outgoing/dialer call (dial_by_text, …)
+    dialer_id: int = 0
+    dtmf: str = ""
 
     @property
     def live(self) -> bool:
@@ -54,16 +61,27 @@ class LiveCall:
             "client_no": self.client_no,
         }
 
+    @property
+    def agent_leg(self) -> bool:
+        """Whether an agent (or click-connect first party) is a leg of this call."""
+        return self.kind in ("c2c", "inbound", "click_connect")
+
     def control_dict(self) -> dict[str, Any]:
         """``GET /_sandbox/calls`` row."""
         return {
-            "id": str(self.id), "kind": self.kind, "from": self.agent_no if self.kind != "inbound"
-            else self.client_no, "to": self.client_no if self.kind != "inbound" else self.agent_no,
+            "id": str(self.id), "kind": self.kind, "from": self._from(),
+            "to": self.client_no if self.kind != "inbound" else self.agent_no,
             "extension": self.ext_no, "did": self.did_no, "state": self.state,
             "outcome": self.outcome, "call_status": self.call_status,
             "started_at": self.call_time, "answered_at": self.answered_at,
             "ended_at": self.ended_at, "call_duration": self.call_duration,
+            "source": self.source or self.kind,
         }
+
+    def _from(self) -> str:
+        if self.kind == "inbound":
+            return self.client_no
+        return self.agent_no if self.agent_leg else self.did_no
 
     def event(self, name: str, leg: str, timestamp: str, **extra: str) -> dict[str, Any]:
         """A live webhook event; ``seq`` counts this call's events from 1."""

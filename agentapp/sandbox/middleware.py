@@ -30,8 +30,10 @@ def build_middlewares(token: str, auth_failure: str, faults: FaultInjector) -> l
             return await handler(request)
         except ApiError as exc:
             return error_reply(exc.status, exc.message)
-        except web.HTTPMethodNotAllowed:
-            return error_reply(405, "Method Not Allowed")
+        except web.HTTPMethodNotAllowed as exc:
+            response = error_reply(405, "Method Not Allowed")
+            response.headers["Allow"] = ", ".join(sorted(exc.allowed_methods))
+            return response
         except web.HTTPNotFound:
             return error_reply(404, "Not Found")
         except web.HTTPException:
@@ -52,18 +54,29 @@ def build_middlewares(token: str, auth_failure: str, faults: FaultInjector) -> l
 
     @web.middleware
     async def params_and_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith(PUBLIC_PREFIXES):
+        # Routing comes first: an unknown path is 404 and a wrong method 405 + Allow,
+        # whatever the token (what the live API does here is not known).
+        if request.path.startswith(PUBLIC_PREFIXES) or request.match_info.http_exception:
             return await handler(request)
         params = await read_params(request)
         request[PARAMS_KEY] = params
         if not _authorised(request, params, token):
             if auth_failure == "body401":
                 return web.json_response({"status": 401, "message": "Invalid token"})
-            return web.json_response({"status": 401, "message": "Method Not Allowed 1"},
-                                     status=405)
+            response = web.json_response({"status": 401, "message": "Method Not Allowed 1"},
+                                         status=405)
+            response.headers["Allow"] = ", ".join(_allowed(request))
+            return response
         return await handler(request)
 
     return [errors, fault_injection, params_and_auth]
+
+
+def _allowed(request: web.Request) -> list[str]:
+    """The methods served at this path (RFC 9110 wants ``Allow`` on every 405)."""
+    resource = request.match_info.route.resource
+    methods = {route.method for route in resource} if resource is not None else set()
+    return sorted(methods) or [request.method]
 
 
 def _authorised(request: web.Request, params: dict[str, Any], token: str) -> bool:

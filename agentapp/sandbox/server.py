@@ -11,17 +11,21 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from .calls import CallSimulator
+from .campaigns import DialerCampaigns
 from .clock import IST, SimClock
 from .config import SandboxConfig
 from .context import SandboxContext
 from .control import ControlHandlers
 from .faults import FaultInjector
 from .generator import generate_world
+from .handlers_admin import AdminHandlers
 from .handlers_agents import AgentHandlers
 from .handlers_calls import CallHandlers
+from .handlers_catalog import CatalogHandlers
 from .handlers_contacts import ContactHandlers
 from .handlers_dialers import DialerHandlers
 from .handlers_logs import LogHandlers
+from .handlers_outbound import OutboundHandlers
 from .handlers_recordings import RecordingHandlers
 from .middleware import build_middlewares
 from .routes import register_api_routes, sandbox_table
@@ -53,14 +57,16 @@ class SandboxServer:
         webhooks = WebhookDispatcher(clock)
         if cfg.webhook_url:
             webhooks.register(cfg.webhook_url, cfg.webhook_secret)
-        ctx = SandboxContext(cfg, clock, world, webhooks, CallSimulator(world, clock, webhooks),
-                             FaultInjector(cfg.seed))
+        calls = CallSimulator(world, clock, webhooks)
+        ctx = SandboxContext(cfg, clock, world, webhooks, calls, FaultInjector(cfg.seed),
+                             DialerCampaigns(calls, clock))
         self._ctx = ctx
         app = web.Application(middlewares=build_middlewares(cfg.token, cfg.auth_failure,
                                                             ctx.faults))
         handlers: dict[str, Handler] = {}
         for group in (CallHandlers(ctx), LogHandlers(ctx), AgentHandlers(ctx),
-                      ContactHandlers(ctx), DialerHandlers(ctx)):
+                      ContactHandlers(ctx), DialerHandlers(ctx), OutboundHandlers(ctx),
+                      AdminHandlers(ctx), CatalogHandlers(ctx)):
             handlers.update(group.routes())
         register_api_routes(app, handlers, sandbox_table())
         ControlHandlers(ctx).register(app)
@@ -78,6 +84,7 @@ class SandboxServer:
     async def stop(self) -> None:
         """Cancel call simulations and webhook deliveries, then close the server."""
         if self._ctx is not None:
+            await self._ctx.campaigns.stop()
             await self._ctx.calls.stop()
             await self._ctx.webhooks.stop()
         if self._runner is not None:

@@ -1,8 +1,13 @@
-"""Webhook delivery: one queue and worker per URL, in order, retried with backoff.
+"""Webhook delivery: each delivery retried on its own schedule, in order per call.
 
-Handlers only :meth:`WebhookDispatcher.publish`; the POSTs happen in worker tasks,
-so a slow or dead receiver never blocks the API. Backoff waits run on the sim
-clock (scaled by speed) and are capped.
+A real provider's queue does not hold every later event for a URL behind one
+event the receiver keeps refusing, so neither does the sandbox: each call
+(``recordid``) has its own chain, and a chain only waits for the earlier events
+of the *same* call (so what is delivered for one call stays in ``seq`` order).
+Handlers only :meth:`WebhookDispatcher.publish`; the POSTs happen in chain tasks,
+at most ``max_in_flight`` at once per dispatcher, so a slow or dead receiver
+never blocks the API. Backoff waits run on the sim clock (scaled by speed) and
+are capped; a chain holds no connection slot while it waits.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +36,11 @@ class Delivery:
     state: str = "pending"  # pending | delivered | failed
     attempts: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def chain_key(self) -> tuple[str, str]:
+        """Deliveries of one call to one URL keep their order; others are independent."""
+        return self.url, str(self.payload.get("recordid", ""))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "url": self.url, "signed": bool(self.secret),
@@ -39,20 +50,22 @@ class Delivery:
 
 
 class WebhookDispatcher:
-    """Owns the registration, the per-URL queues, their workers and one ClientSession."""
+    """Owns the registration, one chain task per call with pending events, one ClientSession."""
 
     def __init__(self, clock: SimClock, *, max_attempts: int = 8, base_delay_s: float = 1.0,
-                 max_delay_s: float = 30.0, timeout_s: float = 5.0) -> None:
+                 max_delay_s: float = 30.0, timeout_s: float = 5.0,
+                 max_in_flight: int = 16) -> None:
         self._clock = clock
         self._max_attempts = max_attempts
         self._base_delay = base_delay_s
         self._max_delay = max_delay_s
         self._timeout = timeout_s
+        self._slots = asyncio.Semaphore(max_in_flight)
         self.url: str | None = None
         self.secret: str | None = None
         self.deliveries: list[Delivery] = []
-        self._queues: dict[str, asyncio.Queue[Delivery]] = {}
-        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._chains: dict[tuple[str, str], deque[Delivery]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
 
     def register(self, url: str, secret: str | None) -> None:
@@ -66,20 +79,24 @@ class WebhookDispatcher:
             return
         delivery = Delivery(len(self.deliveries) + 1, self.url, self.secret, payload)
         self.deliveries.append(delivery)
-        queue = self._queues.get(delivery.url)
-        if queue is None:
-            queue = self._queues[delivery.url] = asyncio.Queue()
-            self._workers[delivery.url] = asyncio.create_task(self._work(queue))
-        queue.put_nowait(delivery)
+        chain = self._chains.get(delivery.chain_key)
+        if chain is not None:  # its chain task is running and will reach it in order
+            chain.append(delivery)
+            return
+        self._chains[delivery.chain_key] = deque([delivery])
+        task = asyncio.create_task(self._run_chain(delivery.chain_key))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def stop(self) -> None:
-        for task in self._workers.values():
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
-        for task in self._workers.values():
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._workers.clear()
-        self._queues.clear()
+        self._tasks.clear()
+        self._chains.clear()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -90,15 +107,20 @@ class WebhookDispatcher:
                 timeout=aiohttp.ClientTimeout(total=self._timeout))
         return self._session
 
-    async def _work(self, queue: asyncio.Queue[Delivery]) -> None:
-        while True:
-            delivery = await queue.get()
-            await self._deliver(delivery)
+    async def _run_chain(self, key: tuple[str, str]) -> None:
+        chain = self._chains[key]
+        try:
+            while chain:
+                await self._deliver(chain[0])
+                chain.popleft()
+        finally:
+            self._chains.pop(key, None)
 
     async def _deliver(self, delivery: Delivery) -> None:
         body = json.dumps(delivery.payload, separators=(",", ":")).encode()
         for attempt in range(1, self._max_attempts + 1):
-            result = await self._post(delivery, body)
+            async with self._slots:
+                result = await self._post(delivery, body)
             delivery.attempts.append({"attempt": attempt, "at": self._clock.now_str(),
                                       "result": result})
             if isinstance(result, int) and 200 <= result < 300:

@@ -165,6 +165,9 @@ class World:
     def next_c2c_id(self) -> int:
         return self.c2c_logs[-1].recordid + 1 if self.c2c_logs else C2C_BASE + 1
 
+    def next_dialer_log_id(self) -> int:
+        return self.dialer_logs[-1].id + 1 if self.dialer_logs else DIALER_LOG_BASE + 1
+
     def next_dialer_id(self) -> int:
         return max(self.dialers, default=100) + 1
 
@@ -176,6 +179,10 @@ class World:
     def add_c2c_log(self, record: C2CLog) -> None:
         bisect.insort(self.c2c_logs, record, key=lambda r: r.recordid)
         self._c2c_index[record.recordid] = record
+
+    def add_dialer_log(self, record: DialerLog) -> None:
+        bisect.insort(self.dialer_logs, record, key=lambda r: r.id)
+        self._dialer_index[record.id] = record
 
     def add_click_connect_log(self, record: ClickConnectLog) -> None:
         bisect.insort(self.click_connect_logs, record, key=lambda r: r.logid)

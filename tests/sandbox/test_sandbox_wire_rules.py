@@ -82,7 +82,7 @@ def test_validation_errors_name_the_field(api: httpx.Client, body: dict[str, str
 
 @pytest.mark.parametrize(("did", "status", "message"), [
     ("919999999999", 400, "Did No. Invalid"),
-    ("+912261234567", 400, "Did No. Inactive"),
+    ("912261234567", 400, "Did No. Inactive"),
 ])
 def test_did_errors(api: httpx.Client, did: str, status: int, message: str) -> None:
     r = api.post("/api/c2c_post", data={**C2C, "did": did})
@@ -95,14 +95,17 @@ def test_unknown_extension_is_404(api: httpx.Client) -> None:
     assert r.json() == {"status": 404, "message": "Extension not configured in IVR dashboard"}
 
 
-@pytest.mark.parametrize("sandbox_config", [SandboxConfig(history=0, reject_plus_did=True)])
-def test_reject_plus_did_switch(api: httpx.Client) -> None:
-    r = api.get("/api/c2c_get", params={**C2C, "did": "+911143104567"})
-    assert r.status_code == 400 and r.json()["message"] == "Did No. Invalid"
+def test_plus_did_refused_by_default_as_live(api: httpx.Client) -> None:
+    """PD found live that c2c_get answers "Did No. Invalid" to a +91 DID."""
+    for method, path in (("GET", "/api/c2c_get"), ("POST", "/api/c2c_post")):
+        r = api.request(method, path, params={**C2C, "did": "+911143104567"})
+        assert r.status_code == 400
+        assert r.json() == {"status": 400, "message": "Did No. Invalid"}
     assert api.get("/api/c2c_get", params=C2C).status_code == 200
 
 
-def test_plus_did_accepted_by_default(api: httpx.Client) -> None:
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(history=0, reject_plus_did=False)])
+def test_accept_plus_did_switch(api: httpx.Client) -> None:
     assert api.get("/api/c2c_get", params={**C2C, "did": "+911143104567"}).status_code == 200
 
 
