@@ -13,8 +13,8 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from .clock import SimClock
 from .call_logging import log_finished_call
+from .clock import SimClock
 from .live_call import CAUSE_TO_STATUS, LiveCall
 from .webhooks import WebhookDispatcher
 from .world import CLICK_CONNECT_BASE, Agent, Dialer, World

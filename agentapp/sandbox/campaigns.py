@@ -55,7 +55,12 @@ class DialerCampaigns:
         if dialer.status in RUNNING and dialer.numbers and dialer.id not in self._tasks:
             task = asyncio.create_task(self._run(dialer))
             self._tasks[dialer.id] = task
-            task.add_done_callback(lambda _t, i=dialer.id: self._tasks.pop(i, None))
+            task.add_done_callback(self._forget)
+
+    def _forget(self, task: asyncio.Task[None]) -> None:
+        for dialer_id, running in list(self._tasks.items()):
+            if running is task:
+                del self._tasks[dialer_id]
 
     async def stop(self) -> None:
         tasks = list(self._tasks.values())

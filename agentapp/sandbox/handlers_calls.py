@@ -10,10 +10,11 @@ from aiohttp.typedefs import Handler
 from .context import SandboxContext, optional_date
 from .envelopes import ApiError, invalid, reply, required, text
 from .handlers_outbound import call_log_id, schedule_delay
-from .phone_formats import national_number
 from .history_status import past_call
+from .phone_formats import national_number
 from .records import click_connect_log_dict
 from .request_params import params_of
+from .streaming import json_listing
 from .world import DISPOSITIONS
 
 CONNECTING = "Call connecting. Please wait..."
@@ -104,15 +105,16 @@ class CallHandlers:
         order = text(p, "orderby", "desc").lower()
         if order not in ("asc", "desc"):
             raise invalid("orderby")
-        rows = [
-            click_connect_log_dict(r) for r in self._ctx.world.click_connect_logs
+        records = [
+            r for r in self._ctx.world.click_connect_logs
             if (not did or r.did_no == did)
             and (start is None or r.call_time[:10] >= start.isoformat())
             and (end is None or r.call_time[:10] <= end.isoformat())
         ]
         if order == "desc":
-            rows.reverse()
-        return reply({"status": 200, "data": rows})
+            records.reverse()
+        return json_listing({"status": 200, "data": None}, "data", records,
+                            click_connect_log_dict)
 
     async def get_call_status(self, request: web.Request) -> web.Response:
         logid = call_log_id(text(params_of(request), "logid"))

@@ -20,6 +20,7 @@ from .records import (
     dialer_sync_dict,
 )
 from .request_params import params_of
+from .streaming import json_listing
 from .world import DISPOSITIONS, C2CLog, CallLog, DialerLog
 
 SYNC_CAP = 20
@@ -65,46 +66,48 @@ class LogHandlers:
     async def call_logs(self, request: web.Request) -> web.Response:
         start, end = self._date_range(params_of(request), default_today=True)
         base = self._ctx.base_url
-        rows = [call_log_dict(r, base) for r in self._ctx.world.call_logs
-                if start <= r.call_time[:10] <= end]
-        return reply({"status": 200, "data": rows})
+        records = [r for r in self._ctx.world.call_logs if start <= r.call_time[:10] <= end]
+        return json_listing({"status": 200, "data": None}, "data", records,
+                            lambda r: call_log_dict(r, base))
 
     async def call_logs_v1(self, request: web.Request) -> web.Response:
         start, end = self._date_range(params_of(request), default_today=False)
         base = self._ctx.base_url
-        rows = [call_log_dict(r, base) for r in reversed(self._ctx.world.call_logs)
-                if start <= r.call_time[:10] <= end]
-        return reply({"data": rows})
+        records = [r for r in reversed(self._ctx.world.call_logs)
+                   if start <= r.call_time[:10] <= end]
+        return json_listing({"data": None}, "data", records, lambda r: call_log_dict(r, base))
 
     async def call_logs_by_number(self, request: web.Request) -> web.Response:
         number = self._phone(params_of(request))
         base = self._ctx.base_url
-        rows = [call_log_dict(r, base) for r in reversed(self._ctx.world.call_logs)
-                if r.client_no == number or r.outgoing_ext == number]
-        return reply({"status": 200, "data": rows})
+        records = [r for r in reversed(self._ctx.world.call_logs)
+                   if r.client_no == number or r.outgoing_ext == number]
+        return json_listing({"status": 200, "data": None}, "data", records,
+                            lambda r: call_log_dict(r, base))
 
     async def c2c_logs(self, request: web.Request) -> web.Response:
         start, end = self._date_range(params_of(request), default_today=False)
         base = self._ctx.base_url
-        rows = [c2c_log_dict(r, base) for r in reversed(self._ctx.world.c2c_logs)
-                if start <= r.call_time[:10] <= end]
-        return reply({"status": 200, "data": rows})
+        records = [r for r in reversed(self._ctx.world.c2c_logs)
+                   if start <= r.call_time[:10] <= end]
+        return json_listing({"status": 200, "data": None}, "data", records,
+                            lambda r: c2c_log_dict(r, base))
 
     async def c2c_logs_by_number(self, request: web.Request) -> web.Response:
         number = self._phone(params_of(request))
         base = self._ctx.base_url
-        rows = [c2c_by_number_dict(r, base) for r in reversed(self._ctx.world.c2c_logs)
-                if r.client_no == number]
-        return reply({"status": 200, "data": rows})
+        records = [r for r in reversed(self._ctx.world.c2c_logs) if r.client_no == number]
+        return json_listing({"status": 200, "data": None}, "data", records,
+                            lambda r: c2c_by_number_dict(r, base))
 
     async def dialer_logs(self, request: web.Request) -> web.Response:
         raw = text(params_of(request), "dialerid")
         if raw and not raw.isdigit():
             raise invalid("dialerid")
         dialer_id = int(raw) if raw else None
-        rows = [dialer_log_dict(r) for r in reversed(self._ctx.world.dialer_logs)
-                if dialer_id is None or r.dialer_id == dialer_id]
-        return reply({"status": 200, "data": rows})
+        records = [r for r in reversed(self._ctx.world.dialer_logs)
+                   if dialer_id is None or r.dialer_id == dialer_id]
+        return json_listing({"status": 200, "data": None}, "data", records, dialer_log_dict)
 
     async def all_call_logs(self, request: web.Request) -> web.Response:
         p = params_of(request)

@@ -17,6 +17,7 @@ from aiohttp.typedefs import Handler, Middleware
 from .envelopes import ApiError, error_reply
 from .faults import FaultInjector, FaultPlan
 from .request_params import PARAMS_KEY, read_params
+from .streaming import body_of
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,6 @@ async def _apply_fault(request: web.Request, handler: Handler, fault: str | None
         return web.Response(text="<html><body><h1>502 Bad Gateway</h1></body></html>",
                             status=200, content_type="text/html")
     real = await handler(request)  # truncated: a real answer cut in half
-    body = real.body if isinstance(real, web.Response) else b""
-    raw = body if isinstance(body, bytes) else b""
+    raw = await body_of(real)
     return web.Response(body=raw[: max(1, len(raw) // 2)], status=real.status,
                         content_type="application/json")

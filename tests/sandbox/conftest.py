@@ -35,11 +35,13 @@ class Received:
 
 @dataclass
 class WebhookReceiver:
-    """A plain HTTP server that records POSTs; ``fail_next`` answers 500 that many times."""
+    """A plain HTTP server that records POSTs; ``fail_next`` answers 500 that many times,
+    and ``refuse(payload)`` returning True answers 500 to that delivery."""
 
     port: int
     received: list[Received] = field(default_factory=list)
     fail_next: int = 0
+    refuse: Callable[[dict[str, Any]], bool] | None = None
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -52,8 +54,9 @@ class WebhookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if receiver.fail_next > 0:
-                    receiver.fail_next -= 1
+                refused = receiver.refuse is not None and receiver.refuse(json.loads(body))
+                if receiver.fail_next > 0 or refused:
+                    receiver.fail_next = max(0, receiver.fail_next - 1)
                     self.send_response(500)
                 else:
                     receiver.received.append(Received(dict(self.headers.items()), body))
