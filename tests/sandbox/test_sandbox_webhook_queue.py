@@ -72,7 +72,7 @@ def test_a_receiver_that_always_refuses_one_call_still_gets_the_others(
 
     def a_gave_up() -> bool:
         rows = sandbox.control("GET", "/_sandbox/deliveries")["data"]
-        first = [d for d in rows if d["logid"] == refused["a"]][0]
+        first = next(d for d in rows if d["logid"] == refused["a"])
         return first["state"] == "failed"
 
     wait_for(a_gave_up, timeout=20)  # 8 attempts, 91 sim s of backoff, at speed 100
