@@ -19,11 +19,13 @@ from .phone_formats import canonical_did, national_number
 from .request_params import params_of
 
 SANDBOX_NAME = "ivr-solutions-sandbox"
+OPENAPI_PATH = "/_sandbox/openapi.json"  # public: no token needed (middleware)
 
 
 class ControlHandlers:
     def __init__(self, ctx: SandboxContext) -> None:
         self._ctx = ctx
+        self._openapi: dict[str, Any] | None = None
 
     def register(self, app: web.Application) -> None:
         r = app.router
@@ -36,6 +38,7 @@ class ControlHandlers:
         r.add_get("/_sandbox/deliveries", self.deliveries)
         r.add_get("/_sandbox/notes", self.notes)
         r.add_post("/_sandbox/webhook", self.webhook)
+        r.add_get(OPENAPI_PATH, self.openapi)
 
     async def info(self, request: web.Request) -> web.Response:
         ctx, world = self._ctx, self._ctx.world
@@ -118,3 +121,11 @@ class ControlHandlers:
             raise invalid("url")
         self._ctx.webhooks.register(url, text(p, "secret") or None)
         return reply({"status": 200, "message": "Webhook registered", "url": url})
+
+    async def openapi(self, request: web.Request) -> web.Response:
+        """Built on first request from a fresh sandbox of the same seed, then cached."""
+        if self._openapi is None:
+            from .openapi import build_openapi
+
+            self._openapi = await build_openapi(self._ctx.config.seed, self._ctx.base_url)
+        return web.json_response(self._openapi)

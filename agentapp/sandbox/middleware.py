@@ -1,7 +1,8 @@
 """Request pipeline: JSON errors, injected faults, body parsing and token auth.
 
 Order matters: faults come before auth (a flaky network does not care about
-tokens) and never touch ``/_sandbox/*``; recordings under ``/monitor/`` need no token.
+tokens) and never touch ``/_sandbox/*``; recordings under ``/monitor/`` and the OpenAPI
+document need no token.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .streaming import body_of
 
 log = logging.getLogger(__name__)
 
-PUBLIC_PREFIXES = ("/monitor/",)
+PUBLIC_PREFIXES = ("/monitor/", "/_sandbox/openapi.json")
 
 
 def build_middlewares(token: str, auth_failure: str, faults: FaultInjector) -> list[Middleware]:

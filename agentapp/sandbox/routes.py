@@ -31,6 +31,12 @@ def _alias(path: str) -> str | None:
     return None
 
 
+def aliases(endpoint: Endpoint, table: Mapping[str, Endpoint]) -> list[str]:
+    """The other prefix's path also serving ``endpoint`` (empty when another row owns it)."""
+    alias = _alias(endpoint.path)
+    return [alias] if alias and alias not in {e.path for e in table.values()} else []
+
+
 def register_api_routes(app: web.Application, handlers: Mapping[str, Handler],
                         table: Mapping[str, Endpoint]) -> list[tuple[str, str]]:
     """Add every handled endpoint; returns the (method, path) pairs registered."""
