@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TextIO
 
 from agentapp import __version__
 from agentapp.api.client import IvrClient, make_http_client
+from agentapp.api.endpoints import Confidence, Endpoint
 from agentapp.api.errors import (
     ApiConnectionError,
     ApiError,
@@ -235,11 +236,21 @@ async def check_api(client: IvrClient) -> list[CheckRow]:
     return rows
 
 
+GUESSED_HINT = "guessed path: correct it with api/path_overrides"
+
+
+def _detail(row: CheckRow) -> str:
+    if row.outcome is Outcome.PATH_MISSING and row.confidence == Confidence.GUESSED.value:
+        return f"{GUESSED_HINT} ({row.detail})"
+    return row.detail
+
+
 def format_table(rows: Sequence[CheckRow]) -> str:
     """A plain-text table for the terminal, widest cells setting the column widths."""
     header = ("ENDPOINT", "METHOD", "PATH", "CONF.", "RESULT", "MS", "DETAIL")
     cells = [header] + [
-        (r.name, r.method, r.path, r.confidence, r.outcome.value, str(r.elapsed_ms), r.detail[:90])
+        (r.name, r.method, r.path, r.confidence, r.outcome.value, str(r.elapsed_ms),
+         _detail(r)[:110])
         for r in rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header) - 1)]
@@ -252,6 +263,23 @@ def format_table(rows: Sequence[CheckRow]) -> str:
     good = sum(1 for r in rows if r.ok)
     lines.append(f"{good}/{len(rows)} endpoints OK")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def format_coverage(endpoints: Mapping[str, Endpoint]) -> str:
+    """The endpoint table rows the check does not call (writes, or unused by the app),
+    by confidence, so a guessed path is visible as guessed even when it is not probed."""
+    probed = {name for name, _, _ in PROBES}
+    rest = [e for e in endpoints.values() if e.name not in probed]
+    guessed_probed = sum(1 for e in endpoints.values()
+                         if e.name in probed and e.confidence is Confidence.GUESSED)
+    lines = [f"{guessed_probed} of the probed paths are guessed (CONF. 'guessed'): "
+             "'path missing' there means our guess is wrong, not your account.",
+             f"Not probed (writes, or not used by the app): {len(rest)} endpoints"]
+    for confidence in Confidence:
+        names = [f"{e.name} {e.method} {e.path}" for e in rest if e.confidence is confidence]
+        if names:
+            lines.append(f"  {confidence.value.upper()} ({len(names)}): " + "; ".join(names))
+    return "\n".join(lines)
 
 
 def exit_code(rows: Sequence[CheckRow]) -> int:
@@ -278,5 +306,6 @@ async def run_check(
         sandbox = await client.is_sandbox()
         rows = await check_api(client)
     where = f"{client.base_url} (sandbox)" if sandbox else client.base_url
-    stream.write(f"IVR Solutions API check against {where}\n{format_table(rows)}\n")
+    stream.write(f"IVR Solutions API check against {where}\n{format_table(rows)}\n"
+                 f"{format_coverage(client.endpoints)}\n")
     return exit_code(rows)

@@ -8,8 +8,10 @@ import socket
 
 from agentapp import __version__
 from agentapp.api.client import IvrClient, make_http_client
+from agentapp.api.endpoints import ENDPOINTS, Confidence
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.doctor import (
+    GUESSED_HINT,
     PROBES,
     CheckRow,
     Outcome,
@@ -85,3 +87,26 @@ def test_format_table_aligns_columns() -> None:
     assert lines[0].startswith("ENDPOINT")
     assert len({line.index("/api/") for line in lines[1:3]}) == 1
     assert lines[-1] == "1/2 endpoints OK"
+
+
+def test_guessed_paths_are_marked_probed_or_not(sandbox: SandboxThread) -> None:
+    code, text = _check(sandbox.base_url, sandbox.token)
+    assert code == 0
+    probed_guessed = len({name for name, _, _ in PROBES
+                          if ENDPOINTS[name].confidence is Confidence.GUESSED})
+    assert f"{probed_guessed} of the probed paths are guessed" in text
+    line = next(line for line in text.splitlines() if line.startswith("call_logs_by_number "))
+    assert " guessed " in line
+    unprobed = [e for e in ENDPOINTS.values() if e.name not in {n for n, _, _ in PROBES}]
+    assert f"Not probed (writes, or not used by the app): {len(unprobed)} endpoints" in text
+    guessed = next(line for line in text.splitlines() if line.startswith("  GUESSED ("))
+    assert "search_did POST /ivrappv2/search_did" in guessed
+    inferred = next(line for line in text.splitlines() if line.startswith("  INFERRED ("))
+    assert "dial_by_flow POST /api/dial_by_flow" in inferred
+    assert "addagent POST /ivrappv2/addagent" in inferred
+
+
+def test_missing_guessed_path_says_the_guess_is_wrong(sandbox: SandboxThread) -> None:
+    code, text = _check(sandbox.base_url, sandbox.token, get_contact="/api/no_contact_here")
+    line = next(line for line in text.splitlines() if line.startswith("get_contact "))
+    assert "path missing" in line and GUESSED_HINT in line and code == 1
