@@ -47,8 +47,9 @@ class AdminHandlers:
             "set_extension_expiry": self.set_extension_expiry,
             "create_group_extension": self.create_group_extension,
             "get_did_regions": self.get_did_regions, "search_did": self.search_did,
-            "did_search": self.did_search, "create_did_user": self.configure_did,
-            "create_group_did": self.configure_did, "create_group_did_sip": self.configure_did,
+            "did_search": self.did_search, "create_did_user": self.create_did_user,
+            "create_group_did": self.create_group_did,
+            "create_group_did_sip": self.create_group_did,
         }
 
     def _agent(self, ext_no: str) -> Agent:
@@ -181,15 +182,18 @@ class AdminHandlers:
         return reply({"status": True, "message": "Numbers found", "cost": SEARCH_COST,
                       "currency": SEARCH_CURRENCY, "data": numbers})
 
-    async def configure_did(self, request: web.Request) -> web.Response:
-        """``create_did_user`` / ``create_group_did`` / ``create_group_did_sip``: validate,
-        then point the extension (``extn_no``, if it exists) at the DID."""
-        p = params_of(request)
+    async def create_did_user(self, request: web.Request) -> web.Response:
+        return self._configure_did(params_of(request), kyc_needed=False)
+
+    async def create_group_did(self, request: web.Request) -> web.Response:
+        """Also ``create_group_did_sip``: the page requires ``kyc_required`` for both."""
+        return self._configure_did(params_of(request), kyc_needed=True)
+
+    def _configure_did(self, p: dict[str, Any], *, kyc_needed: bool) -> web.Response:
+        """Validate the page's fields, then point the extension ``extn_no`` at the DID."""
         for name in ("call_forwarding", "connection"):
             _flag(p, name)
-        sip_or_group = request.path.rstrip("/").endswith(("create_group_did",
-                                                          "create_group_did_sip"))
-        _flag(p, "kyc_required", needed=sip_or_group)
+        _flag(p, "kyc_required", needed=kyc_needed)
         required(p, "password")
         required(p, "recording_id")
         did_raw = text(p, "did_no")
