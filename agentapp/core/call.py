@@ -45,6 +45,7 @@ class EndReason(StrEnum):
     COMPLETED = "completed"
     AGENT_NO_ANSWER = "agent_no_answer"
     AGENT_FAILED = "agent_failed"
+    AGENT_BUSY = "agent_busy"  # the agent's line was already on a call
     CUSTOMER_BUSY = "customer_busy"
     CUSTOMER_NO_ANSWER = "customer_no_answer"
     FAILED = "failed"
@@ -62,6 +63,7 @@ _END_LABELS = {
     EndReason.COMPLETED: "Call completed",
     EndReason.AGENT_NO_ANSWER: "You did not answer",
     EndReason.AGENT_FAILED: "Your phone could not be reached",
+    EndReason.AGENT_BUSY: "Your line was busy on another call",
     EndReason.CUSTOMER_BUSY: "Customer is busy",
     EndReason.CUSTOMER_NO_ANSWER: "Customer did not answer",
     EndReason.FAILED: "Call failed",
@@ -219,6 +221,8 @@ def end_reason_for(cause: str, leg: Leg | None, agent_answered: bool) -> EndReas
         return EndReason.AGENT_NO_ANSWER
     if cause == "agent_failed":
         return EndReason.AGENT_FAILED
+    if cause == "agent_busy":
+        return EndReason.AGENT_BUSY
     if cause == "cancelled":
         return EndReason.CANCELLED
     on_agent = leg is Leg.AGENT or (leg is None and not agent_answered)
@@ -322,6 +326,7 @@ _CALL_STATUS_CAUSES = {
     "failed": "failed",
     "agent_no_answer": "agent_no_answer",
     "agent_failed": "agent_failed",
+    "agent_busy": "agent_busy",
     "cancelled": "cancelled",
 }
 

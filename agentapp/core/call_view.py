@@ -50,13 +50,15 @@ GLYPHS = {
 _FAILED_DETAIL = {
     EndReason.AGENT_NO_ANSWER: "failed, not answered",
     EndReason.AGENT_FAILED: "failed, your phone could not be reached",
+    EndReason.AGENT_BUSY: "failed, your line was busy on another call",
     EndReason.CUSTOMER_BUSY: "failed, busy",
     EndReason.CUSTOMER_NO_ANSWER: "failed, no answer",
     EndReason.FAILED: "failed",
     EndReason.CANCELLED: "failed, cancelled",
     EndReason.REJECTED: "failed, refused",
 }
-_AGENT_REASONS = frozenset({EndReason.AGENT_NO_ANSWER, EndReason.AGENT_FAILED})
+_AGENT_REASONS = frozenset({EndReason.AGENT_NO_ANSWER, EndReason.AGENT_FAILED,
+                            EndReason.AGENT_BUSY})
 _CUSTOMER_REASONS = frozenset({EndReason.CUSTOMER_BUSY, EndReason.CUSTOMER_NO_ANSWER})
 _UNCERTAIN = frozenset({EndReason.UNREACHABLE, EndReason.UNKNOWN})
 
@@ -141,6 +143,9 @@ def status_text(tl: CallTimeline) -> str:
     if reason is EndReason.AGENT_FAILED:
         return (f"Your phone on {ext} could not be reached: is it registered, and is the "
                 "extension enabled?")
+    if reason is EndReason.AGENT_BUSY:
+        return (f"Your line ({ext}) was already on a call: finish that call, then call "
+                "again")
     if reason is EndReason.FAILED:
         if tl.connected_at is not None:
             return "The call was cut off: call again if you need to"

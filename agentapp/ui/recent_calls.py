@@ -37,7 +37,8 @@ COLUMNS = ("Time", "Number", "Type", "Outcome", "Duration")
 _OUTCOMES = {
     "answered": "Answered", "busy": "Busy", "no_answer": "No answer", "missed": "Missed",
     "failed": "Failed", "agent_no_answer": "You did not answer",
-    "agent_failed": "Your phone unreachable", "cancelled": "Cancelled",
+    "agent_failed": "Your phone unreachable", "agent_busy": "Your line was busy",
+    "cancelled": "Cancelled",
 }
 Index = QModelIndex | QPersistentModelIndex
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from qt_async import QtLoop, wait_until
 
-from agentapp.core.call import Phase
+from agentapp.core.call import EndReason, Phase
 from agentapp.sandbox import SandboxConfig
 from agentapp.settings import DIAL_CALLING_HOURS_END, DIAL_CALLING_HOURS_START
 
@@ -91,6 +91,21 @@ def test_yes_places_exactly_one_more_call(qloop: QtLoop, start_app) -> None:
         assert [c["to"] for c in app.calls()] == [FIRST, SECOND]
         assert app.window.dial.number.text() == SECOND
         assert _question(app.window) is None
+
+        # The sandbox, like the platform, fails the agent leg of a line already on a
+        # call; the second card says so in words.
+        def second_card():  # type: ignore[no-untyped-def]
+            cards = [c for c in app.window.cards() if c.timeline.customer.endswith("43211")]
+            return cards[0] if cards else None
+
+        await wait_until(lambda: (card := second_card()) is not None
+                         and card.timeline.end_reason is EndReason.AGENT_BUSY, 10,
+                         "the second call to fail on the busy line")
+        card = second_card()
+        assert card is not None
+        assert "Ringing your phone (ext 2105): failed, your line was busy on another call" in (
+            card.step_accessible_names())
+        assert card.status_text().startswith("Your line (ext 2105) was already on a call")
     qloop.run(scenario())
 
 
