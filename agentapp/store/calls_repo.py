@@ -1,0 +1,236 @@
+"""Calls: upsert from any log, and the per-number, per-date and paged queries views need.
+
+Functions take a connection so they run on whichever worker thread owns it;
+:mod:`agentapp.store.store` gives them their async face.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from agentapp.store.connection import tx
+from agentapp.store.rows import (
+    CALL_COLUMNS,
+    CallRow,
+    HistoryRow,
+    Kind,
+    call_from_sql,
+    is_answered,
+)
+from agentapp.store.sync_state import write_state
+
+# Server values that may arrive empty from one endpoint and filled from another
+# (a dialer sync row has no recording URL, the dialer log has): keep what we know.
+_KEEP_IF_EMPTY = frozenset(
+    {"recording_url", "dtmf", "remark", "disposition", "sip_call_id", "agent_name", "campaign",
+     "did", "ext_no", "agent_no"}
+)
+_KEY = ("source", "record_id")
+
+
+def _upsert_sql() -> str:
+    names = [*CALL_COLUMNS, "answered", "first_seen_at", "updated_at"]
+    updates = []
+    for name in [*CALL_COLUMNS, "answered", "updated_at"]:
+        if name in _KEY:
+            continue
+        if name in _KEEP_IF_EMPTY:
+            updates.append(f"{name} = COALESCE(NULLIF(excluded.{name}, ''), calls.{name})")
+        else:
+            updates.append(f"{name} = excluded.{name}")
+    placeholders = ", ".join(f":{n}" for n in names)
+    return (
+        f"INSERT INTO calls ({', '.join(names)}) VALUES ({placeholders}) "
+        f"ON CONFLICT (source, record_id) DO UPDATE SET {', '.join(updates)}"
+    )
+
+
+_UPSERT = _upsert_sql()
+
+
+def upsert_calls(
+    conn: sqlite3.Connection,
+    calls: Iterable[CallRow],
+    now: int,
+    state: Mapping[str, str] | None = None,
+) -> int:
+    """Insert or refresh calls in one transaction; returns how many were new.
+
+    ``state`` (sync cursors) is written in the same transaction, so a cursor
+    never gets ahead of the calls it covers.
+    """
+    new = 0
+    with tx(conn):
+        for call in calls:
+            values = {name: getattr(call, name) for name in CALL_COLUMNS}
+            values.update(answered=int(is_answered(call.outcome)), first_seen_at=now,
+                          updated_at=now)
+            known = conn.execute(
+                "SELECT 1 FROM calls WHERE source = ? AND record_id = ?",
+                (call.source, call.record_id),
+            ).fetchone()
+            conn.execute(_UPSERT, values)
+            new += known is None
+        if state:
+            write_state(conn, state, now)
+    return new
+
+
+def get_call(conn: sqlite3.Connection, source: str, record_id: str) -> CallRow | None:
+    row = conn.execute(
+        "SELECT * FROM calls WHERE source = ? AND record_id = ?", (source, record_id)
+    ).fetchone()
+    return call_from_sql(row) if row else None
+
+
+def calls_for_number(conn: sqlite3.Connection, number: str, limit: int = 50) -> list[CallRow]:
+    """A contact's calls, newest first (``number`` is E.164; uses calls_by_number)."""
+    rows = conn.execute(
+        "SELECT * FROM calls WHERE number = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+        (number, limit),
+    )
+    return [call_from_sql(r) for r in rows]
+
+
+def calls_between(
+    conn: sqlite3.Connection, start: int, end: int, source: str | None = None
+) -> list[CallRow]:
+    """Calls with ``start <= started_at < end``, newest first."""
+    sql = "SELECT * FROM calls WHERE started_at >= ? AND started_at < ?"
+    params: list[object] = [start, end]
+    if source is not None:
+        sql += " AND source = ?"
+        params.append(source)
+    rows = conn.execute(sql + " ORDER BY started_at DESC, id DESC", params)
+    return [call_from_sql(r) for r in rows]
+
+
+def count_calls(conn: sqlite3.Connection) -> int:
+    count: int = conn.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+    return count
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """What the history view asks for; empty fields do not filter."""
+
+    kinds: frozenset[Kind] = frozenset()
+    answered: bool | None = None
+    start: int | None = None  # UTC epoch seconds, inclusive
+    end: int | None = None  # exclusive
+    did: str = ""
+    text: str = ""  # digits match the number, anything else the contact's name/company
+    number: str = ""  # E.164: one contact's history
+
+
+SORT_COLUMNS = {
+    "time": "c.started_at",
+    "number": "c.number_raw",
+    "name": "ct.name",
+    "kind": "c.kind",
+    "outcome": "c.outcome",
+    "duration": "c.duration_s",
+    "did": "c.did",
+}
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    filter: HistoryFilter = field(default_factory=HistoryFilter)
+    sort: str = "time"
+    descending: bool = True
+
+
+def _where(f: HistoryFilter) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if f.kinds:
+        kinds = sorted(f.kinds)
+        clauses.append(f"c.kind IN ({', '.join('?' * len(kinds))})")
+        params.extend(kinds)
+    if f.answered is not None:
+        clauses.append("c.answered = ?")
+        params.append(int(f.answered))
+    if f.start is not None:
+        clauses.append("c.started_at >= ?")
+        params.append(f.start)
+    if f.end is not None:
+        clauses.append("c.started_at < ?")
+        params.append(f.end)
+    if f.did:
+        clauses.append("c.did = ?")
+        params.append(f.did)
+    if f.number:
+        clauses.append("c.number = ?")
+        params.append(f.number)
+    text = f.text.strip()
+    if text:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if digits and len(digits) == len(text.replace(" ", "").lstrip("+")):
+            clauses.append("(c.number LIKE ? OR c.number_raw LIKE ?)")
+            params.extend([f"%{digits}%"] * 2)
+        else:
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append("(ct.name LIKE ? ESCAPE '\\' OR ct.company LIKE ? ESCAPE '\\')")
+            params.extend([like, like])
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_FROM = "FROM calls c LEFT JOIN contacts ct ON ct.number = c.number AND c.number != ''"
+
+
+def count_history(conn: sqlite3.Connection, f: HistoryFilter) -> int:
+    where, params = _where(f)
+    count: int = conn.execute(f"SELECT COUNT(*) {_FROM}{where}", params).fetchone()[0]
+    return count
+
+
+def history_page(
+    conn: sqlite3.Connection, query: HistoryQuery, offset: int, limit: int
+) -> list[HistoryRow]:
+    """Rows ``offset .. offset+limit`` of the filtered, sorted history (stable order)."""
+    where, params = _where(query.filter)
+    column = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["time"])
+    order = "DESC" if query.descending else "ASC"
+    sql = (
+        f"SELECT c.*, COALESCE(ct.name, '') AS contact_name, "
+        f"COALESCE(ct.company, '') AS contact_company {_FROM}{where} "
+        f"ORDER BY {column} {order}, c.started_at {order}, c.id {order} LIMIT ? OFFSET ?"
+    )
+    rows = conn.execute(sql, [*params, limit, offset])
+    return [
+        HistoryRow(call_from_sql(r), name=r["contact_name"], company=r["contact_company"])
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    made: int
+    received: int
+    answered: int
+    talk_time_s: int
+
+
+def day_summary(conn: sqlite3.Connection, start: int, end: int) -> DaySummary:
+    """Counts for the "today" line: ``start``/``end`` are the local day's bounds in UTC."""
+    row = conn.execute(
+        "SELECT COALESCE(SUM(direction = 'outbound'), 0), COALESCE(SUM(direction = 'inbound'), 0),"
+        " COALESCE(SUM(answered), 0), COALESCE(SUM(CASE WHEN answered THEN duration_s END), 0)"
+        " FROM calls WHERE started_at >= ? AND started_at < ?",
+        (start, end),
+    ).fetchone()
+    return DaySummary(made=row[0], received=row[1], answered=row[2], talk_time_s=row[3])
+
+
+def known_keys(conn: sqlite3.Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which ``(source, record_id)`` pairs are stored already (sync progress, tests)."""
+    found: set[tuple[str, str]] = set()
+    for source, record_id in keys:
+        if conn.execute(
+            "SELECT 1 FROM calls WHERE source = ? AND record_id = ?", (source, record_id)
+        ).fetchone():
+            found.add((source, record_id))
+    return found

@@ -1,0 +1,58 @@
+"""Opening a store database: one place for the pragmas every connection needs.
+
+WAL lets readers run beside the one writer without blocking it;
+``synchronous=NORMAL`` is durable across application crashes in WAL mode (only
+a power cut can lose the last commits), which is the trade sqlite recommends.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from agentapp.paths import data_dir
+
+STORE_FILE_NAME = "store.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+
+
+def store_path(profile: str) -> Path:
+    """The profile's database file in platformdirs' data dir (not created here)."""
+    return data_dir(profile) / STORE_FILE_NAME
+
+
+def open_connection(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit: ``with tx(conn)``).
+
+    ``path`` may be ``":memory:"`` only for single-connection use (tests of one
+    repository function); the threaded store always uses a file.
+    """
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if readonly:
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+class tx:
+    """``with tx(conn):`` BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self._conn.execute("COMMIT")
+        else:
+            self._conn.execute("ROLLBACK")
