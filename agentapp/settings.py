@@ -164,13 +164,23 @@ WEBHOOK_PUBLIC_URL = Setting("webhook/public_url", str, "", "Public webhook URL"
                              check=_is_url_or_empty)
 WEBHOOK_SECRET_ENABLED = Setting("webhook/secret_enabled", bool, True,
                                  "Sign webhooks with a shared secret")
+HISTORY_BACKFILL_DAYS = Setting("history/backfill_days", int, 30,
+                                "Days of call history to fetch at first sign-in",
+                                check=lambda v: 1 <= v <= 365)
+POP_INCOMING_TRIGGER = Setting("pop/incoming_trigger", str, "ring",
+                               "Show a pop for incoming calls",
+                               choices=("ring", "answer", "off"))
+POP_CRM_URL_TEMPLATE = Setting("pop/crm_url_template", str, "",
+                               "Open in CRM link ({e164}, {national} are replaced)",
+                               check=lambda v: v == "" or _is_http_url(v))
 UI_THEME = Setting("ui/theme", str, "system", "Theme", choices=("system", "light", "dark"))
 UI_GEOMETRY = Setting("ui/geometry", bytes, b"", "Window geometry")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     API_BASE_URL, API_PATH_OVERRIDES, AGENT_EXTENSION, AGENT_DID, PHONE_DEFAULT_REGION,
     DIAL_TEL_ACTION, DIAL_CALLING_HOURS_START, DIAL_CALLING_HOURS_END, WEBHOOK_HOST,
-    WEBHOOK_PORT, WEBHOOK_PUBLIC_URL, WEBHOOK_SECRET_ENABLED, UI_THEME, UI_GEOMETRY,
+    WEBHOOK_PORT, WEBHOOK_PUBLIC_URL, WEBHOOK_SECRET_ENABLED, HISTORY_BACKFILL_DAYS,
+    POP_INCOMING_TRIGGER, POP_CRM_URL_TEMPLATE, UI_THEME, UI_GEOMETRY,
 )
 
 SCHEMA_KEY = "app/schema_version"
