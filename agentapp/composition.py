@@ -24,6 +24,7 @@ from agentapp.core.urls import is_loopback_url
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor
 from agentapp.services.dialing import DialingService
+from agentapp.services.history_session import HistoryServices, open_history
 from agentapp.services.recent_calls import RecentCalls
 from agentapp.services.status import StatusService
 from agentapp.services.webhook_receiver import EventIntake, WebhookReceiver
@@ -31,7 +32,9 @@ from agentapp.settings import (
     API_PATH_OVERRIDES,
     DIAL_CALLING_HOURS_END,
     DIAL_CALLING_HOURS_START,
+    HISTORY_BACKFILL_DAYS,
     PHONE_DEFAULT_REGION,
+    POP_INCOMING_TRIGGER,
     WEBHOOK_HOST,
     WEBHOOK_PORT,
     WEBHOOK_PUBLIC_URL,
@@ -60,6 +63,7 @@ class SessionServices:
     recent: RecentCalls
     receiver: WebhookReceiver | None = None
     webhook_url: str = ""
+    history: HistoryServices | None = None
 
     async def close(self) -> None:
         """Cancel every task this session owns; the shared http client stays open."""
@@ -67,13 +71,16 @@ class SessionServices:
             with contextlib.suppress(Exception):
                 await self.receiver.stop()
         await self.tracker.aclose()
+        if self.history is not None:
+            await self.history.close()
         await self.recent.stop()
         await self.status.stop()
         await self.connectivity.stop()
 
 
 async def build_session(
-    plan: StartPlan, http: httpx.AsyncClient, settings: Settings, *, register_webhook: bool
+    plan: StartPlan, http: httpx.AsyncClient, settings: Settings, *, register_webhook: bool,
+    profile: str = "default",
 ) -> SessionServices:
     """Wire the services for ``plan`` and start their background work.
 
@@ -100,6 +107,14 @@ async def build_session(
     tracker.changed.subscribe(recent.call_ended)
     services = SessionServices(session, client, connectivity, status, tracker, dialing, intake,
                                recent)
+    services.history = await open_history(
+        client, profile=profile, server="demo" if plan.kind == "demo" else plan.base_url,
+        ext_no=plan.ext_no, backfill_days=settings.get(HISTORY_BACKFILL_DAYS),
+        incoming_trigger=lambda: settings.get(POP_INCOMING_TRIGGER))
+    if services.history is not None:
+        intake.events.subscribe(services.history.triggers.on_event)
+        tracker.changed.subscribe(services.history.call_changed)
+        services.history.sync.start()
     connectivity.start()
     status.start()
     recent.start()

@@ -23,6 +23,7 @@ from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
+from agentapp.qt.pop_facade import PopFacade, install_lookup_action
 from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.settings_flow import SettingsFlow
 from agentapp.qt.sign_in_flow import SignInFlow
@@ -36,6 +37,7 @@ from agentapp.settings import (
     API_BASE_URL,
     DIAL_TEL_ACTION,
     PHONE_DEFAULT_REGION,
+    POP_CRM_URL_TEMPLATE,
     UI_GEOMETRY,
     UI_THEME,
     Settings,
@@ -74,6 +76,8 @@ class AppRuntime:
         self.calls = CallsFacade()
         self.status = StatusFacade()
         self.recent = RecentCallsFacade()
+        self.pops = PopFacade(crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE),
+                              did_label=self._did_label)
         self.window: MainWindow | None = None
         self.signal_timer: QTimer | None = None  # see app._quit_on_signals
         self.sign_in: SignInFlow | None = None
@@ -88,6 +92,8 @@ class AppRuntime:
         self._binding = MainWindowBinding(window, self.dial, self.calls, self.status,
                                           self.recent)
         window.quit_requested.connect(self._quit.set)
+        self.pops.call_back_requested.connect(self._binding.dial)
+        install_lookup_action(window, self.pops)
         self.sign_in = SignInFlow(http=self._require_http, secrets=self._secrets,
                                   settings=self._settings, profile=self._launch.profile,
                                   switch=self.switch, parent_window=window)
@@ -192,7 +198,8 @@ class AppRuntime:
             self._token = plan.token if plan.kind == "account" else ""
             try:
                 services = await build_session(plan, self._require_http(), self._settings,
-                                               register_webhook=self._launch.register_webhook)
+                                               register_webhook=self._launch.register_webhook,
+                                               profile=self._launch.profile)
             except Exception:
                 log.exception("could not start the session")
                 return False
@@ -202,6 +209,9 @@ class AppRuntime:
             self.calls.bind(services.tracker)
             self.status.bind(services.connectivity, services.status)
             self.recent.bind(services.recent)
+            history = services.history
+            self.pops.bind(history.pops if history else None,
+                           history.triggers if history else None)
             self._binding.set_session(services.session, signed_in=plan.kind == "account")
             log.info("session started: %s ext %s", "sandbox" if services.session.is_sandbox
                      else "account", plan.ext_no)
@@ -212,6 +222,8 @@ class AppRuntime:
         self.calls.bind(None)
         self.status.bind(None, None)
         self.recent.bind(None)
+        self.pops.bind(None, None)
+        self.pops.close_all()
         services, self._services = self._services, None
         if services is not None:
             await services.close()
@@ -228,6 +240,11 @@ class AppRuntime:
             self._binding.dial(target)
         else:
             self.window.dial.prefill(target)
+
+    def _did_label(self, did: str) -> str:
+        """The DID's region from the account's DID list ("Delhi"), "" when unknown."""
+        info = self._services.status.did(did) if self._services is not None else None
+        return str(getattr(info, "region", "") or "")
 
     def _raise_window(self) -> None:
         if self.window is not None:

@@ -7,8 +7,10 @@ a power cut can lose the last commits), which is the trade sqlite recommends.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from agentapp.paths import data_dir
 
@@ -16,9 +18,23 @@ STORE_FILE_NAME = "store.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 
 
-def store_path(profile: str) -> Path:
-    """The profile's database file in platformdirs' data dir (not created here)."""
-    return data_dir(profile) / STORE_FILE_NAME
+def store_path(profile: str, server: str = "") -> Path:
+    """The database file for one profile and server, in platformdirs' data dir.
+
+    One file per server (``api.ivrsolutions.in``, ``demo``, a sandbox's
+    ``127.0.0.1_8765``): history from the demo never mixes with an account's.
+    Not created here.
+    """
+    if not server:
+        return data_dir(profile) / STORE_FILE_NAME
+    return data_dir(profile) / "history" / f"{server_key(server)}.sqlite3"
+
+
+def server_key(server: str) -> str:
+    """A file-name-safe key for a base URL (``https://api.x.in:8443`` -> ``api.x.in_8443``)."""
+    netloc = urlsplit(server).netloc if "//" in server else server
+    key = re.sub(r"[^A-Za-z0-9.-]+", "_", netloc.rsplit("@", 1)[-1]).strip("._")
+    return key or "default"
 
 
 def open_connection(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:

@@ -1,0 +1,167 @@
+"""The screen-pop window: who is calling, what happened last time, what to do now.
+
+Passive: it renders a :class:`PopView` (plain text fields the facade prepared)
+and reports button presses as signals. A small tool window that stays on top
+and never takes keyboard focus from the app the agent is typing in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agentapp.ui.style import named
+
+POP_WIDTH = 360
+
+
+@dataclass(frozen=True)
+class PopView:
+    title: str
+    name: str  # "" -> "Unknown caller"
+    company: str
+    number: str  # for display
+    e164: str  # "" when not a valid number (no call back, no contact)
+    line: str  # "Called Delhi line +91 11 4310 4567" or ""
+    ivr_choice: str  # "Pressed 2 in the menu" or ""
+    recent: tuple[str, ...]  # one sentence per call, newest first
+    last_remark: str
+    status: str  # "Looking up…", "Missed call", a note; "" when settled
+    can_open_crm: bool = False
+    can_dispose: bool = False
+
+
+class ScreenPopWindow(QWidget):
+    call_back = Signal(str)  # e164
+    history_requested = Signal(str)  # e164
+    contact_requested = Signal(str, str)  # e164, current name ("" = new contact)
+    crm_requested = Signal()
+    disposition_requested = Signal()
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFixedWidth(POP_WIDTH)
+        self._view: PopView | None = None
+        self.name = named(QLabel(), "PopName")
+        self.company = QLabel()
+        self.number = QLabel()
+        self.line = QLabel()
+        self.ivr = QLabel()
+        self.recent = QLabel()
+        self.remark = QLabel()
+        self.status = QLabel()
+        for label in (self.name, self.company, self.number, self.line, self.ivr, self.recent,
+                      self.remark, self.status):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.name.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.name.setFont(font)
+        self.call_back_button = self._button("Call back", lambda: self._emit_number(self.call_back))
+        self.history_button = self._button(
+            "History", lambda: self._emit_number(self.history_requested))
+        self.contact_button = self._button("Save contact", self._contact)
+        self.crm_button = self._button("Open in CRM", self.crm_requested.emit)
+        # Shown only once the dispositions feature is wired (issue 10): see PopFacade.
+        self.disposition_button = self._button("Disposition…", self.disposition_requested.emit)
+        self.close_button = self._button("Close", self.close)
+        self._layout()
+
+    def _button(self, text: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never steal the agent's keyboard
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        return button
+
+    def _layout(self) -> None:
+        col = QVBoxLayout(self)
+        col.setContentsMargins(12, 10, 12, 10)
+        for widget in (self.name, self.company, self.number, self.line, self.ivr, self.status):
+            col.addWidget(widget)
+        col.addWidget(named(QLabel("Last calls"), "PopSection"))
+        col.addWidget(self.recent)
+        col.addWidget(self.remark)
+        row1 = QHBoxLayout()
+        for button in (self.call_back_button, self.history_button, self.contact_button):
+            row1.addWidget(button)
+        row2 = QHBoxLayout()
+        for button in (self.crm_button, self.disposition_button, self.close_button):
+            row2.addWidget(button)
+        col.addLayout(row1)
+        col.addLayout(row2)
+
+    # -- rendering -------------------------------------------------------------
+    def show_view(self, view: PopView) -> None:
+        self._view = view
+        self.setWindowTitle(view.title)
+        self.setAccessibleName(view.title)
+        self.name.setText(view.name or "Unknown caller")
+        self.company.setText(view.company)
+        self.company.setVisible(bool(view.company))
+        self.number.setText(view.number)
+        self.number.setAccessibleName(f"Number: {view.number}")
+        self.line.setText(view.line)
+        self.line.setVisible(bool(view.line))
+        self.ivr.setText(view.ivr_choice)
+        self.ivr.setVisible(bool(view.ivr_choice))
+        self.recent.setText("\n".join(view.recent) if view.recent else "No earlier calls.")
+        self.recent.setAccessibleName("Last calls: " + ("; ".join(view.recent) or "none"))
+        self.remark.setText(f"Last remark: {view.last_remark}" if view.last_remark else "")
+        self.remark.setVisible(bool(view.last_remark))
+        self.status.setText(view.status)
+        self.status.setVisible(bool(view.status))
+        valid = bool(view.e164)
+        self.call_back_button.setEnabled(valid)
+        self.history_button.setEnabled(valid)
+        self.contact_button.setVisible(valid)
+        self.contact_button.setText("Edit contact" if view.name else "Save contact")
+        self.contact_button.setAccessibleName(
+            f"Edit contact {view.name}" if view.name else "Save contact")
+        self.crm_button.setVisible(view.can_open_crm and valid)
+        self.disposition_button.setVisible(view.can_dispose)
+
+    @property
+    def view(self) -> PopView | None:
+        return self._view
+
+    def _emit_number(self, signal: SignalInstance) -> None:
+        if self._view is not None and self._view.e164:
+            signal.emit(self._view.e164)
+
+    def _contact(self) -> None:
+        if self._view is not None and self._view.e164:
+            self.contact_requested.emit(self._view.e164, self._view.name)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
+
+
+def ask_number(parent: QWidget, on_number: Callable[[str], object]) -> QInputDialog:
+    """Ctrl+F: a non-blocking prompt for any number to look up (no nested event loop)."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Look up a caller")
+    dialog.setLabelText("Phone number to look up:")
+    dialog.setAccessibleName("Look up a caller")
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog.textValueSelected.connect(lambda text: on_number(text) if text.strip() else None)
+    dialog.open()
+    return dialog

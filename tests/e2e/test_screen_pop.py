@@ -1,0 +1,167 @@
+"""Screen-pops in the real app against the sandbox: an inbound call pops its caller.
+
+In-process tests (offscreen Qt) check the contents and behaviour; one test runs
+the app as a separate process on a real X server and finds the pop by its
+window title there, as the agent's desktop would show it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from qt_async import QtLoop, wait_until
+from services_available import need_service
+
+from agentapp.core.phone import parse_number
+from agentapp.sandbox import SandboxConfig
+from agentapp.sandbox.thread import SandboxThread
+from agentapp.ui.screen_pop import ScreenPopWindow
+
+DID = "+911143104567"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig(host="127.0.0.1", port=0, seed=3, speed=20.0, history=200)
+
+
+def known_contact(sb: SandboxThread) -> Any:
+    world = sb.server.context.world
+    numbers = {r.client_no for r in world.call_logs}
+    return next(c for c in world.contacts if c.number in numbers)
+
+
+def ring(sb: SandboxThread, caller: str, **extra: object) -> str:
+    body = {"from": caller, "did": DID, "ext_no": "2101", **extra}
+    return str(sb.control("POST", "/_sandbox/inbound", body)["logid"])
+
+
+def pop_titled(app: Any, prefix: str) -> ScreenPopWindow | None:
+    for window in app.runtime.pops.windows.values():
+        if window.windowTitle().startswith(prefix) and window.isVisible():
+            return window
+    return None
+
+
+async def webhook_registered(app: Any) -> None:
+    await wait_until(lambda: app.runtime.services is not None
+                     and app.runtime.services.receiver is not None, 10, "the webhook receiver")
+
+
+def test_known_caller_pops_with_name_history_and_line(qloop: QtLoop, start_app,
+                                                      sandbox: SandboxThread) -> None:
+    contact = known_contact(sandbox)
+
+    async def scenario() -> None:
+        app = await start_app()
+        await webhook_registered(app)
+        ring(sandbox, contact.number, dtmf="2", talk_seconds=30)
+        title = f"Incoming call: {contact.name}"
+        await wait_until(lambda: pop_titled(app, title), 10, "the pop with the caller's name")
+        pop = pop_titled(app, title)
+        assert pop is not None
+        flags = pop.windowFlags()
+        assert flags & Qt.WindowType.Tool and flags & Qt.WindowType.WindowStaysOnTopHint
+        assert pop.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        assert pop.focusPolicy() == Qt.FocusPolicy.NoFocus
+        await wait_until(lambda: "Looking up" not in pop.status.text(), 10, "the API fill")
+        assert pop.name.text() == contact.name
+        assert pop.number.text() == parse_number(contact.number).display()
+        assert pop.line.text() == "Called Delhi line +91 11 4310 4567"
+        assert pop.recent.text() != "No earlier calls."
+        assert pop.contact_button.text() == "Edit contact"
+        assert not pop.disposition_button.isVisible()  # dispositions are not built yet
+        assert not pop.crm_button.isVisible()  # no CRM template set
+        await wait_until(lambda: pop.ivr.text() == "Pressed 2 in the IVR menu", 10, "the DTMF")
+        await wait_until(lambda: pop.status.text() == "Call ended", 10, "the hang-up")
+        assert pop.windowTitle() == title
+    qloop.run(scenario())
+
+
+def test_unknown_caller_then_missed(qloop: QtLoop, start_app, sandbox: SandboxThread) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        await webhook_registered(app)
+        ring(sandbox, "9123456780", outcome="missed")
+        await wait_until(lambda: pop_titled(app, "Incoming call: +91 91234 56780"), 10,
+                         "the pop with the number")
+        pop = pop_titled(app, "Incoming call: +91 91234 56780")
+        assert pop is not None
+        assert pop.name.text() == "Unknown caller"
+        await wait_until(lambda: pop.windowTitle() == "Missed call: +91 91234 56780", 10,
+                         "the missed call")
+        assert pop.status.text().startswith("Missed call")
+        assert pop.contact_button.text() == "Save contact"
+        assert pop.recent.text() == "No earlier calls."
+    qloop.run(scenario())
+
+
+def test_own_click_to_call_pops_outgoing(qloop: QtLoop, start_app) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        # Confirmed dialling: the calling-hours question depends on the hour of the day.
+        app.runtime.dial.dial_confirmed("9876543210")
+        await wait_until(lambda: len(app.calls()) == 1, 10, "the call")
+        await wait_until(lambda: pop_titled(app, "Outgoing call: "), 10, "the outgoing pop")
+    qloop.run(scenario())
+
+
+def test_look_up_by_hand(qloop: QtLoop, start_app, sandbox: SandboxThread) -> None:
+    contact = known_contact(sandbox)
+
+    async def scenario() -> None:
+        app = await start_app()
+        pop_id = app.runtime.pops.look_up("0" + contact.number)
+        assert pop_id is not None
+        await wait_until(lambda: pop_titled(app, f"Caller look-up: {contact.name}"), 10,
+                         "the look-up pop")
+        # Junk is answered in words, not by a crash or a silent nothing.
+        app.runtime.pops.look_up("not a number")
+        await wait_until(lambda: pop_titled(app, "Caller look-up: not a number"), 10, "junk")
+        junk = pop_titled(app, "Caller look-up: not a number")
+        assert junk is not None and "Not a valid phone number" in junk.status.text()
+        assert not junk.call_back_button.isEnabled()
+    qloop.run(scenario())
+
+
+def _window_titles(env: dict[str, str]) -> str:
+    done = subprocess.run(["xwininfo", "-root", "-tree"], env=env, capture_output=True,
+                          text=True, timeout=10)
+    return done.stdout
+
+
+def test_inbound_call_pops_on_a_real_x_server(sandbox: SandboxThread, data_dirs: Path) -> None:
+    need_service(bool(os.environ.get("DISPLAY")), "an X server (DISPLAY; Xvfb in CI)")
+    contact = known_contact(sandbox)
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "AGENTAPP_TOKEN": sandbox.token}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agentapp", "--api-url", sandbox.base_url, "--extension", "2101",
+         "--did", DID, "--profile", "xpop"], env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not sandbox.control("GET", "/_sandbox/info")["webhook_url"]:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the app did not register its webhook"
+            time.sleep(0.1)
+        title = f"Incoming call: {contact.name}"
+        started = time.monotonic()
+        ring(sandbox, contact.number, talk_seconds=30)
+        deadline = started + 20
+        while f'"{title}"' not in _window_titles(env):
+            assert time.monotonic() < deadline, "no pop window on the X server"
+            time.sleep(0.05)
+        # The issue's figure is "within one second"; the assertion above is a deadline
+        # (no timed tests), the latency is printed and measured by bench/history.py.
+        print(f"pop on X after {time.monotonic() - started:.3f} s")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
