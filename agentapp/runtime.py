@@ -23,6 +23,7 @@ from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
+from agentapp.qt.history_facade import HistoryFacade, install_history_action
 from agentapp.qt.pop_facade import PopFacade, install_lookup_action
 from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.settings_flow import SettingsFlow
@@ -78,6 +79,7 @@ class AppRuntime:
         self.recent = RecentCallsFacade()
         self.pops = PopFacade(crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE),
                               did_label=self._did_label)
+        self.history = HistoryFacade()
         self.window: MainWindow | None = None
         self.signal_timer: QTimer | None = None  # see app._quit_on_signals
         self.sign_in: SignInFlow | None = None
@@ -94,6 +96,9 @@ class AppRuntime:
         window.quit_requested.connect(self._quit.set)
         self.pops.call_back_requested.connect(self._binding.dial)
         install_lookup_action(window, self.pops)
+        install_history_action(window, self.history)
+        self.pops.history_requested.connect(lambda number: self.history.open(number, window))
+        self.history.call_back_requested.connect(self._binding.dial)
         self.sign_in = SignInFlow(http=self._require_http, secrets=self._secrets,
                                   settings=self._settings, profile=self._launch.profile,
                                   switch=self.switch, parent_window=window)
@@ -212,6 +217,7 @@ class AppRuntime:
             history = services.history
             self.pops.bind(history.pops if history else None,
                            history.triggers if history else None)
+            self.history.bind(history)
             self._binding.set_session(services.session, signed_in=plan.kind == "account")
             log.info("session started: %s ext %s", "sandbox" if services.session.is_sandbox
                      else "account", plan.ext_no)
@@ -224,6 +230,7 @@ class AppRuntime:
         self.recent.bind(None)
         self.pops.bind(None, None)
         self.pops.close_all()
+        self.history.bind(None)
         services, self._services = self._services, None
         if services is not None:
             await services.close()

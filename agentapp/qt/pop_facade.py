@@ -67,6 +67,8 @@ def install_lookup_action(window: QMainWindow, facade: PopFacade) -> QAction:
     action.setShortcut(QKeySequence("Ctrl+F"))
     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     action.triggered.connect(lambda: ask_number(window, facade.look_up))
+    action.setEnabled(False)
+    facade.available_changed.connect(action.setEnabled)
     window.addAction(action)
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
@@ -80,6 +82,7 @@ class PopFacade(QObject):
     history_requested = Signal(str)
     contact_requested = Signal(str, str)
     missed_changed = Signal(int)
+    available_changed = Signal(bool)
 
     def __init__(self, *, crm_template: Callable[[], str] = str,
                  did_label: Callable[[str], str] = lambda _did: "",
@@ -100,6 +103,7 @@ class PopFacade(QObject):
     def bind(self, pops: ScreenPops | None, triggers: PopTriggers | None) -> None:
         self._subs.clear()
         self._pops, self._triggers = pops, triggers
+        self.available_changed.emit(triggers is not None)
         if pops is not None:
             self._subs.add(pops.updates, self._update)
         if triggers is not None:

@@ -225,6 +225,12 @@ def day_summary(conn: sqlite3.Connection, start: int, end: int) -> DaySummary:
     return DaySummary(made=row[0], received=row[1], answered=row[2], talk_time_s=row[3])
 
 
+def distinct_dids(conn: sqlite3.Connection) -> list[str]:
+    """The DIDs calls came in on or went out from (the history view's DID filter)."""
+    rows = conn.execute("SELECT DISTINCT did FROM calls WHERE did != '' ORDER BY did")
+    return [r[0] for r in rows]
+
+
 def known_keys(conn: sqlite3.Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which ``(source, record_id)`` pairs are stored already (sync progress, tests)."""
     found: set[tuple[str, str]] = set()

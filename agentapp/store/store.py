@@ -82,6 +82,9 @@ class CallsStore:
         return await self._db.read(partial(calls_repo.history_page, query=query, offset=offset,
                                            limit=limit))
 
+    async def dids(self) -> list[str]:
+        return await self._db.read(calls_repo.distinct_dids)
+
     async def day_summary(self, start: int, end: int) -> DaySummary:
         return await self._db.read(partial(calls_repo.day_summary, start=start, end=end))
 

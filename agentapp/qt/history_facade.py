@@ -1,0 +1,227 @@
+"""Qt face of the call history: the paged model, the contact pane, the today line, sync state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+
+from agentapp.qt.bridge import Subscriptions
+from agentapp.qt.history_model import ContactHistoryModel, HistoryTableModel, duration_text
+from agentapp.services.history_session import HistoryServices
+from agentapp.services.history_sync import SyncStatus
+from agentapp.store import CallRow, HistoryRow
+from agentapp.store.calls_repo import DaySummary, HistoryFilter
+from agentapp.ui.history_view import FilterValues, HistoryView
+
+log = logging.getLogger(__name__)
+
+Now = Callable[[], datetime]
+CONTACT_LIMIT = 500
+RELOAD_DELAY_MS = 400
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def day_bounds(day: date, tz: Any) -> tuple[int, int]:
+    """UTC epoch seconds of local midnight at ``day`` and the next day."""
+    start = datetime.combine(day, time(), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+    return int(start.timestamp()), int(end.timestamp())
+
+
+def to_filter(values: FilterValues, tz: Any) -> HistoryFilter:
+    start = day_bounds(values.start, tz)[0] if values.start else None
+    end = day_bounds(values.end, tz)[1] if values.end else None
+    return HistoryFilter(
+        kinds=frozenset({values.kind}) if values.kind else frozenset(),  # type: ignore[arg-type]
+        answered=values.answered, start=start, end=end, did=values.did, text=values.text)
+
+
+def today_text(summary: DaySummary) -> str:
+    if not (summary.made or summary.received):
+        return "Today: no calls yet."
+    return (f"Today: {summary.made} made · {summary.received} received · "
+            f"{summary.answered} answered · talk time {duration_text(summary.talk_time_s)}")
+
+
+def sync_text(status: SyncStatus, now: datetime) -> str:
+    if status.phase == "syncing":
+        return f"Syncing: {status.detail}" if status.detail else "Syncing…"
+    if status.phase in ("retrying", "offline"):
+        return status.detail
+    if status.last_synced_at is None:
+        return "Not synced yet."
+    when = datetime.fromtimestamp(status.last_synced_at, now.tzinfo)
+    shown = when.strftime("%H:%M") if when.date() == now.date() else when.strftime("%d %b %H:%M")
+    return f"Last synced {shown}"
+
+
+class HistoryFacade(QObject):
+    call_back_requested = Signal(str)  # e164
+    contact_requested = Signal(str, str)  # e164, known name ("" = new)
+    available_changed = Signal(bool)  # a store is open for this session
+
+    def __init__(self, *, now: Now = _local_now, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._subs = Subscriptions()
+        self._history: HistoryServices | None = None
+        self.model = HistoryTableModel()
+        self.contact_model = ContactHistoryModel()
+        self.view: HistoryView | None = None
+        self._selected: HistoryRow | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        # The audio issue sets this; until then history rows show no play button.
+        self.play_hook: Callable[[CallRow], None] | None = None
+        self._reload = QTimer(self)
+        self._reload.setSingleShot(True)
+        self._reload.setInterval(RELOAD_DELAY_MS)
+        self._reload.timeout.connect(self._refresh_all)
+        self.model.count_changed.connect(self._count_changed)
+
+    # -- session -------------------------------------------------------------------
+    def bind(self, history: HistoryServices | None) -> None:
+        self._subs.clear()
+        self._history = history
+        self.model.set_store(history.store if history else None)
+        self.contact_model.set_rows([])
+        self.available_changed.emit(history is not None)
+        if history is not None:
+            self._subs.add(history.sync.status, self._sync_status)
+            self._subs.add(history.sync.changed, lambda _n: self._reload.start())
+            self._spawn(self._load_status(history))
+            self._refresh_side()
+
+    @property
+    def available(self) -> bool:
+        return self._history is not None
+
+    # -- the window ----------------------------------------------------------------
+    def open(self, number: str = "", parent: QWidget | None = None) -> HistoryView:
+        view = self.view or self._make_view(parent)
+        if number:
+            view.set_search(number)
+        view.show()
+        view.raise_()
+        return view
+
+    def _make_view(self, parent: QWidget | None) -> HistoryView:
+        view = HistoryView(parent)
+        view.set_models(self.model, self.contact_model)
+        view.set_today_date(self._now().date())
+        view.enable_player(self.play_hook is not None)
+        view.filters_changed.connect(self._filters_changed)
+        view.row_selected.connect(self._row_selected)
+        view.table.horizontalHeader().sortIndicatorChanged.connect(self._sorted)
+        view.contact_requested.connect(self._contact)
+        view.call_back_requested.connect(self._call_back)
+        view.play_requested.connect(self._play)
+        self.view = view
+        if self._history is not None:
+            self._sync_status(self._history.sync.status.value)
+        self._count_changed(self.model.rowCount())
+        self._refresh_side()
+        return view
+
+    def _filters_changed(self) -> None:
+        if self.view is not None:
+            self.model.set_filter(to_filter(self.view.filter_values(), self._now().tzinfo))
+
+    def _sorted(self, column: int, order: Qt.SortOrder) -> None:
+        self.model.sort(column, order)
+
+    def _count_changed(self, count: int) -> None:
+        if self.view is not None:
+            self.view.show_count(count)
+
+    def _row_selected(self, row: int) -> None:
+        self._selected = self.model.row_at(row)
+        if self._selected is not None and self._history is not None:
+            self._spawn(self._load_contact(self._selected))
+
+    async def _load_contact(self, selected: HistoryRow) -> None:
+        assert self._history is not None
+        call = selected.call
+        rows = (await self._history.store.calls.for_number(call.number, CONTACT_LIMIT)
+                if call.number else [call])
+        if self._selected is not selected or self.view is None:
+            return  # latest wins
+        self.contact_model.set_rows(rows)
+        who = selected.name or call.number_raw
+        self.view.show_contact(f"{who}: {len(rows)} call{'s' if len(rows) != 1 else ''}",
+                               known=bool(selected.name), valid=bool(call.number))
+        self.view.set_recording_rows({i for i, r in enumerate(rows) if r.recording_url})
+
+    def _contact(self) -> None:
+        if self._selected is not None and self._selected.call.number:
+            self.contact_requested.emit(self._selected.call.number, self._selected.name)
+
+    def _call_back(self) -> None:
+        if self._selected is not None and self._selected.call.number:
+            self.call_back_requested.emit(self._selected.call.number)
+
+    def _play(self, row: int) -> None:
+        if self.play_hook is not None and 0 <= row < len(self.contact_model.rows):
+            self.play_hook(self.contact_model.rows[row])
+
+    # -- status, today line ----------------------------------------------------------
+    async def _load_status(self, history: HistoryServices) -> None:
+        await history.sync.load_status()
+
+    def _sync_status(self, status: SyncStatus) -> None:
+        if self.view is not None:
+            self.view.show_sync(sync_text(status, self._now()), status.progress)
+
+    def _refresh_all(self) -> None:
+        self.model.reload()
+        self._refresh_side()
+        if self._selected is not None:
+            self._spawn(self._load_contact(self._selected))
+
+    def _refresh_side(self) -> None:
+        if self._history is not None and self.view is not None:
+            self._spawn(self._side(self._history))
+
+    async def _side(self, history: HistoryServices) -> None:
+        now = self._now()
+        start, end = day_bounds(now.date(), now.tzinfo)
+        summary = await history.store.calls.day_summary(start, end)
+        dids = await history.store.calls.dids()
+        if self.view is not None and history is self._history:
+            self.view.show_today(today_text(summary))
+            self.view.set_dids(dids)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_event_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("history view task failed", exc_info=task.exception())
+
+
+def install_history_action(window: QMainWindow, facade: HistoryFacade) -> QAction:
+    """Ctrl+H "Call history…" in the window (and its Call menu, when there is one)."""
+    action = QAction("Call &history…", window)
+    action.setShortcut(QKeySequence("Ctrl+H"))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(lambda: facade.open(parent=window))
+    action.setEnabled(facade.available)
+    facade.available_changed.connect(action.setEnabled)
+    window.addAction(action)
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        if isinstance(menu, QMenu) and menu_action.text().replace("&", "") == "Call":
+            menu.addAction(action)
+    return action
