@@ -99,6 +99,9 @@ class AppRuntime:
         install_history_action(window, self.history)
         self.pops.history_requested.connect(lambda number: self.history.open(number, window))
         self.history.call_back_requested.connect(self._binding.dial)
+        self.history.contact_requested.connect(
+            lambda e164, name: self.pops.edit_contact(e164, name, self.history.view))
+        self.pops.contact_saved.connect(lambda _e164: self.history.refresh())
         self.sign_in = SignInFlow(http=self._require_http, secrets=self._secrets,
                                   settings=self._settings, profile=self._launch.profile,
                                   switch=self.switch, parent_window=window)

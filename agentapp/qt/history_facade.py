@@ -181,6 +181,10 @@ class HistoryFacade(QObject):
         if self.view is not None:
             self.view.show_sync(sync_text(status, self._now()), status.progress)
 
+    def refresh(self) -> None:
+        """New data outside the sync (a contact saved): reload soon, once."""
+        self._reload.start()
+
     def _refresh_all(self) -> None:
         self.model.reload()
         self._refresh_side()

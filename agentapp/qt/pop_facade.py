@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
-from agentapp.core.phone import format_did
+from agentapp.api.errors import ApiError
+from agentapp.core.phone import InvalidNumber, format_did, parse_number
 from agentapp.qt.bridge import Subscriptions
 from agentapp.services.screen_pop import PopInfo, ScreenPops, crm_url
 from agentapp.services.screen_pop_triggers import PopTriggers
 from agentapp.store import CallRow
+from agentapp.ui.contact_dialog import ContactDialog
 from agentapp.ui.screen_pop import PopView, ScreenPopWindow, ask_number
 
 GAP = 8
 MAX_POPS = 4
 _KIND_WORDS = {"incoming": "Incoming", "outgoing": "Outgoing", "c2c": "Click-to-call",
                "dialer": "Dialer", "masked": "Masked"}
+
+
+def format_number(e164: str) -> str:
+    try:
+        return parse_number(e164).display()
+    except InvalidNumber:
+        return e164
 
 
 def _duration(seconds: int) -> str:
@@ -80,9 +90,9 @@ def install_lookup_action(window: QMainWindow, facade: PopFacade) -> QAction:
 class PopFacade(QObject):
     call_back_requested = Signal(str)
     history_requested = Signal(str)
-    contact_requested = Signal(str, str)
     missed_changed = Signal(int)
     available_changed = Signal(bool)
+    contact_saved = Signal(str)  # e164
 
     def __init__(self, *, crm_template: Callable[[], str] = str,
                  did_label: Callable[[str], str] = lambda _did: "",
@@ -97,6 +107,7 @@ class PopFacade(QObject):
         self._triggers: PopTriggers | None = None
         self.windows: dict[str, ScreenPopWindow] = {}
         self._infos: dict[str, PopInfo] = {}
+        self._saving: set[asyncio.Task[None]] = set()
         # Issue 10 (dispositions) sets this; until then no pop shows "Disposition…".
         self.disposition_hook: Callable[[PopInfo], None] | None = None
 
@@ -112,6 +123,39 @@ class PopFacade(QObject):
     def look_up(self, number: str) -> str | None:
         """Ctrl+F: open a pop for ``number``; None when no session is running."""
         return self._triggers.look_up(number) if self._triggers is not None else None
+
+    def edit_contact(self, e164: str, name: str, parent: QWidget | None = None
+                     ) -> ContactDialog | None:
+        """Open the save/edit form; the name is saved through the API, then locally."""
+        if self._pops is None:
+            return None
+        dialog = ContactDialog(format_number(e164), name, parent)
+        dialog.save_requested.connect(lambda new_name: self._save_contact(dialog, e164, new_name))
+        dialog.show()
+        return dialog
+
+    def _save_contact(self, dialog: ContactDialog, e164: str, name: str) -> None:
+        pops = self._pops
+        if pops is None:
+            dialog.failed("Not signed in: the contact cannot be saved now.")
+            return
+        dialog.saving()
+
+        async def save() -> None:
+            try:
+                await pops.save_contact(e164, name)
+            except ApiError as exc:
+                dialog.failed(f"Not saved: {exc.user_message}")
+                return
+            except (ValueError, InvalidNumber) as exc:
+                dialog.failed(f"Not saved: {exc}")
+                return
+            self.contact_saved.emit(e164)
+            dialog.accept()
+
+        task = asyncio.get_event_loop().create_task(save())
+        self._saving.add(task)
+        task.add_done_callback(self._saving.discard)
 
     def close_all(self) -> None:
         for window in list(self.windows.values()):
@@ -139,7 +183,7 @@ class PopFacade(QObject):
         window = ScreenPopWindow()
         window.call_back.connect(self.call_back_requested)
         window.history_requested.connect(self.history_requested)
-        window.contact_requested.connect(self.contact_requested)
+        window.contact_requested.connect(lambda e164, name: self.edit_contact(e164, name))
         window.crm_requested.connect(lambda: self._open_crm(pop_id))
         window.disposition_requested.connect(lambda: self._dispose(pop_id))
         window.closed.connect(lambda: self._closed(pop_id))

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Literal, Protocol
 
+import phonenumbers
+
 from agentapp.api.errors import ApiError
 from agentapp.api.models import CallerDetails, CallRecord, Contact
 from agentapp.core.phone import InvalidNumber, parse_number
@@ -31,6 +33,8 @@ RECENT_COUNT = 5
 
 class PopApi(Protocol):
     async def agent_get_contact(self, phone: str) -> Contact | None: ...
+    async def save_contact(self, *, name: str, number: str, country_code: str = "+91"
+                           ) -> str: ...
     async def caller_details(self, phone: str) -> CallerDetails: ...
     async def call_logs_by_number(self, phone: str) -> list[CallRecord]: ...
     async def c2c_logs_by_number(self, phone: str) -> list[CallRecord]: ...
@@ -124,6 +128,25 @@ class ScreenPops:
         self._tasks.clear()
         await cancel_and_wait(tasks)
 
+    async def save_contact(self, e164: str, name: str) -> ContactRow:
+        """Save on the server, then locally; open pops for the number show it at once.
+
+        Raises ``ApiError`` (nothing is stored locally then) or ``InvalidNumber``.
+        """
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("Please enter a name.")
+        parsed = parse_number(e164)
+        country = "+" + str(phonenumbers_country(parsed.e164))
+        remote_id = await self._api.save_contact(name=name, number=parsed.national,
+                                                 country_code=country)
+        row = ContactRow(parsed.e164, name, remote_id=remote_id)
+        await self._store.contacts.upsert([row])
+        for info in list(self._current.values()):
+            if info.e164 == parsed.e164:
+                self._emit(replace(info, name=name))
+        return row
+
     def _forget(self, pop_id: str, task: asyncio.Task[PopInfo]) -> None:
         if self._tasks.get(pop_id) is task:
             del self._tasks[pop_id]
@@ -193,6 +216,11 @@ class ScreenPops:
             assert isinstance(first, ApiError)
             note = f"Showing saved details only: {first.user_message}"
         return replace(filled, filling=False, note=note)
+
+
+def phonenumbers_country(e164: str) -> int:
+    """``+919876543210`` -> 91 (the API wants the country code apart from the number)."""
+    return phonenumbers.parse(e164, None).country_code or 91
 
 
 def crm_url(template: str, e164: str) -> str:

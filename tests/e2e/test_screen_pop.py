@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from qt_async import QtLoop, wait_until
 from services_available import need_service
 
 from agentapp.core.phone import parse_number
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
+from agentapp.ui.contact_dialog import ContactDialog
 from agentapp.ui.screen_pop import ScreenPopWindow
 
 DID = "+911143104567"
@@ -165,3 +167,30 @@ def test_inbound_call_pops_on_a_real_x_server(sandbox: SandboxThread, data_dirs:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_save_contact_from_an_unknown_caller_pop(qloop: QtLoop, start_app,
+                                                 sandbox: SandboxThread) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        await webhook_registered(app)
+        ring(sandbox, "9123456781", talk_seconds=60)
+        await wait_until(lambda: pop_titled(app, "Incoming call: +91 91234 56781"), 10, "pop")
+        pop = pop_titled(app, "Incoming call: +91 91234 56781")
+        assert pop is not None
+        await wait_until(lambda: "Looking up" not in pop.status.text(), 10, "the API fill")
+        assert pop.contact_button.text() == "Save contact"
+        pop.contact_button.click()
+        dialog = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, ContactDialog) and w.isVisible())
+        assert not dialog.save_button.isEnabled()  # no name yet
+        dialog.name.setText("  Meera   Nair ")
+        dialog.save_button.click()
+        await wait_until(lambda: pop.windowTitle() == "Incoming call: Meera Nair", 10,
+                         "the pop to show the saved name")
+        assert pop.contact_button.text() == "Edit contact"
+        world = sandbox.server.context.world
+        assert world.contacts_by_number["9123456781"].name == "Meera Nair"
+        stored = await app.runtime.services.history.store.contacts.get("+919123456781")
+        assert stored is not None and stored.name == "Meera Nair"
+    qloop.run(scenario())
