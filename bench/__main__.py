@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from bench.harness import isolate_home, run_qt
 from bench.stats import Row, markdown, table
 
-BENCHES = ("click", "webhook", "startup", "memory")
+BENCHES = ("click", "webhook", "startup", "memory", "history")
 
 
 def _in_qt(names: Sequence[str], iterations: int, warmup: int) -> list[Row]:
@@ -54,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     if "click" in names or "webhook" in names:
         rows += _in_qt(names, args.iterations, args.warmup)
+    if "history" in names:
+        from bench import history
+
+        rows += history.run(args.iterations, args.runs)
     if "startup" in names or "memory" in names:
         from bench import startup
 

@@ -31,7 +31,8 @@ from agentapp.api.coerce import IST
 from agentapp.api.errors import ApiError, AuthError
 from agentapp.api.models import CallRecord, ClickConnectLog, SyncBatch, SyncCursors
 from agentapp.services.connectivity import means_offline
-from agentapp.services.history_rows import row_from_masked, rows_from_records
+from agentapp.services.history_rows import row_from_masked
+from agentapp.services.history_rows import rows_from_records as _rows_now
 from agentapp.services.observable import Observable
 from agentapp.services.tasks import cancel_and_wait
 from agentapp.store import CallRow, Store
@@ -78,6 +79,13 @@ class SyncSettings:
     reconcile_window_s: float = 6 * 3600.0
     retry_first_s: float = 5.0
     retry_max_s: float = 300.0
+
+
+async def rows_from_records(records: Sequence[CallRecord]) -> list[CallRow]:
+    """Convert off the loop: thousands of records (number parsing) would stall the UI."""
+    if len(records) < 200:
+        return _rows_now(records)
+    return await asyncio.to_thread(_rows_now, records)
 
 
 def ist_day(epoch: float) -> date:
@@ -132,7 +140,7 @@ class HistorySync:
         cursors = SyncCursors(**{c: state.get(k, "") for c, k in CURSOR_KEYS.items()})
         now = self._clock()
         batch = await self._api.sync_call_logs(cursors)
-        rows = rows_from_records(batch.records)
+        rows = await rows_from_records(batch.records)
         if batch.saturated:
             last = state.get(LAST_SYNCED)
             since = self._gap_start(int(last) if last else None, now)
@@ -164,7 +172,7 @@ class HistorySync:
             self._progress(i / steps, f"Fetching call history: day {i + 1} of {day_count}")
             day = date.fromordinal(first.toordinal() + i)
             records = await self._api.call_logs(day, day)
-            total += await self._write(self._within(rows_from_records(records), since, now))
+            total += await self._write(self._within(await rows_from_records(records), since, now))
         self._progress(day_count / steps, "Fetching click-to-call and dialer history")
         rows = await self._range(["c2c", "dialer"], since, now)
         rows += await self._masked(since, now)
@@ -191,7 +199,7 @@ class HistorySync:
                 records = await self._api.c2c_logs()
             else:
                 records = await self._api.dialer_logs()
-            rows += rows_from_records(records)
+            rows += await rows_from_records(records)
         return self._within(rows, since, now)
 
     async def _masked(self, since: float, now: float) -> list[CallRow]:
