@@ -112,7 +112,7 @@ async def build_session(
         ext_no=plan.ext_no, backfill_days=settings.get(HISTORY_BACKFILL_DAYS),
         incoming_trigger=lambda: settings.get(POP_INCOMING_TRIGGER))
     if services.history is not None:
-        intake.events.subscribe(services.history.triggers.on_event)
+        intake.events.subscribe(services.history.on_event)
         tracker.changed.subscribe(services.history.call_changed)
         services.history.sync.start()
     connectivity.start()

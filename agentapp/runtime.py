@@ -23,7 +23,11 @@ from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
-from agentapp.qt.history_facade import HistoryFacade, install_history_action
+from agentapp.qt.history_facade import (
+    HistoryFacade,
+    install_history_action,
+    install_status_widgets,
+)
 from agentapp.qt.pop_facade import PopFacade, install_lookup_action
 from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.settings_flow import SettingsFlow
@@ -119,6 +123,9 @@ class AppRuntime:
             self._tray.clipboard_requested.connect(self._binding.dial_clipboard)
             self._tray.quit_requested.connect(self._quit.set)
             self._tray.show()
+            self.pops.popped.connect(self._notify_pop)
+        install_status_widgets(window, self.history, self.pops.missed_changed,
+                               self.pops.missed_seen, getattr(self, "_tray", None))
         return window
 
     def _require_http(self) -> httpx.AsyncClient:
@@ -250,6 +257,11 @@ class AppRuntime:
             self._binding.dial(target)
         else:
             self.window.dial.prefill(target)
+
+    def _notify_pop(self, title: str, body: str) -> None:
+        """A desktop notification for a pop while the main window is hidden."""
+        if self.window is not None and not self.window.isVisible():
+            self._tray.showMessage(title, body or title)
 
     def _did_label(self, did: str) -> str:
         """The DID's region from the account's DID list ("Delhi"), "" when unknown."""

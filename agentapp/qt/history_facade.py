@@ -8,9 +8,16 @@ from collections.abc import Callable, Coroutine
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QSystemTrayIcon,
+    QWidget,
+)
 
 from agentapp.qt.bridge import Subscriptions
 from agentapp.qt.history_model import ContactHistoryModel, HistoryTableModel, duration_text
@@ -69,6 +76,7 @@ class HistoryFacade(QObject):
     call_back_requested = Signal(str)  # e164
     contact_requested = Signal(str, str)  # e164, known name ("" = new)
     available_changed = Signal(bool)  # a store is open for this session
+    sync_text_changed = Signal(str)  # the sync state in words ("" without a session)
 
     def __init__(self, *, now: Now = _local_now, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +103,8 @@ class HistoryFacade(QObject):
         self.model.set_store(history.store if history else None)
         self.contact_model.set_rows([])
         self.available_changed.emit(history is not None)
+        if history is None:
+            self.sync_text_changed.emit("")
         if history is not None:
             self._subs.add(history.sync.status, self._sync_status)
             self._subs.add(history.sync.changed, lambda _n: self._reload.start())
@@ -178,8 +188,10 @@ class HistoryFacade(QObject):
         await history.sync.load_status()
 
     def _sync_status(self, status: SyncStatus) -> None:
+        text = sync_text(status, self._now())
+        self.sync_text_changed.emit(text)
         if self.view is not None:
-            self.view.show_sync(sync_text(status, self._now()), status.progress)
+            self.view.show_sync(text, status.progress)
 
     def refresh(self) -> None:
         """New data outside the sync (a contact saved): reload soon, once."""
@@ -213,6 +225,42 @@ class HistoryFacade(QObject):
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("history view task failed", exc_info=task.exception())
+
+
+def install_status_widgets(window: QMainWindow, history: HistoryFacade,
+                           missed: SignalInstance, missed_seen: Callable[[], None],
+                           tray: QSystemTrayIcon | None) -> tuple[QLabel, QPushButton]:
+    """The sync state and the missed-call badge in the main window's status bar (and tray).
+
+    The badge shows only while there are unseen missed calls; clicking it opens
+    the history on calls that were not answered and clears it.
+    """
+    sync = QLabel("")
+    sync.setAccessibleName("History sync")
+    history.sync_text_changed.connect(sync.setText)
+    badge = QPushButton("")
+    badge.setFlat(True)
+    badge.hide()
+
+    def show_missed(count: int) -> None:
+        words = f"{count} missed call{'s' if count != 1 else ''}"
+        badge.setText(words)
+        badge.setAccessibleName(words if count else "No missed calls")
+        badge.setVisible(count > 0)
+        if tray is not None:
+            tray.setToolTip(f"Agent Companion — {words}" if count else "Agent Companion")
+
+    def open_missed() -> None:
+        view = history.open(parent=window)
+        view.kind.setCurrentIndex(1)  # Incoming
+        view.outcome.setCurrentIndex(2)  # Not answered
+        missed_seen()
+
+    missed.connect(show_missed)
+    badge.clicked.connect(open_missed)
+    window.statusBar().addPermanentWidget(badge)
+    window.statusBar().addPermanentWidget(sync)
+    return sync, badge
 
 
 def install_history_action(window: QMainWindow, facade: HistoryFacade) -> QAction:

@@ -93,6 +93,7 @@ class PopFacade(QObject):
     missed_changed = Signal(int)
     available_changed = Signal(bool)
     contact_saved = Signal(str)  # e164
+    popped = Signal(str, str)  # title, one line about the caller: a new pop was shown
 
     def __init__(self, *, crm_template: Callable[[], str] = str,
                  did_label: Callable[[str], str] = lambda _did: "",
@@ -119,6 +120,10 @@ class PopFacade(QObject):
             self._subs.add(pops.updates, self._update)
         if triggers is not None:
             self._subs.add(triggers.missed, self.missed_changed.emit)
+
+    def missed_seen(self) -> None:
+        if self._triggers is not None:
+            self._triggers.missed_seen()
 
     def look_up(self, number: str) -> str | None:
         """Ctrl+F: open a pop for ``number``; None when no session is running."""
@@ -175,6 +180,8 @@ class PopFacade(QObject):
         if not window.isVisible():
             window.adjustSize()
             window.show()
+            self.popped.emit(info.title, " · ".join(
+                p for p in (info.company, info.display_number) if p))
         self._restack()
 
     def _new_window(self, pop_id: str) -> ScreenPopWindow:

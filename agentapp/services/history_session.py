@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agentapp.api.client import IvrClient
-from agentapp.core.call import CallTimeline
+from agentapp.core.call import CallEvent, CallTimeline, EventKind
 from agentapp.services.history_sync import HistorySync, SyncSettings
 from agentapp.services.screen_pop import ScreenPops
 from agentapp.services.screen_pop_triggers import PopTriggers
@@ -29,6 +29,12 @@ class HistoryServices:
     sync: HistorySync
     pops: ScreenPops
     triggers: PopTriggers
+
+    def on_event(self, event: CallEvent | None) -> None:
+        """EventIntake.events: pops for incoming calls; sync soon after any call ends."""
+        self.triggers.on_event(event)
+        if event is not None and event.kind is EventKind.HANGUP:
+            self.sync.poke()
 
     def call_changed(self, timeline: CallTimeline | None) -> None:
         """CallTracker.changed: pop our own calls, and sync soon after one ends."""

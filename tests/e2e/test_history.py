@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from qt_async import QtLoop, wait_until
 
 from agentapp.sandbox import SandboxConfig
@@ -105,4 +106,7 @@ def test_starting_offline_shows_cached_history(qloop: QtLoop, start_app,
         await wait_until(lambda: facade.model.rowCount() == total, 10, "the cached history")
         await wait_until(lambda: view.sync_status.text().startswith("Offline"), 30,
                          "the offline state in words")
+        in_main = next(label for label in second.window.statusBar().findChildren(QLabel)
+                       if label.accessibleName() == "History sync")
+        assert in_main.text().startswith("Offline: showing saved history.")
     qloop.run(scenario())

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from qt_async import QtLoop, wait_until
 from services_available import need_service
 
@@ -103,6 +103,15 @@ def test_unknown_caller_then_missed(qloop: QtLoop, start_app, sandbox: SandboxTh
         assert pop.status.text().startswith("Missed call")
         assert pop.contact_button.text() == "Save contact"
         assert pop.recent.text() == "No earlier calls."
+        badge = next(b for b in app.window.statusBar().findChildren(QPushButton)
+                     if b.text().endswith("missed call"))
+        assert badge.isVisible() and badge.text() == "1 missed call"
+        badge.click()  # opens the history on unanswered incoming calls, clears the badge
+        view = app.runtime.history.view
+        assert view is not None and view.isVisible()
+        assert (view.kind.currentText(), view.outcome.currentText()) == (
+            "Incoming", "Not answered")
+        assert not badge.isVisible()
     qloop.run(scenario())
 
 
