@@ -239,11 +239,18 @@ class HistorySync:
         while True:
             try:
                 await step()
-            except ApiError as exc:
-                offline = means_offline(exc)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a bug or a disk error must not end syncing for good
+                if isinstance(exc, ApiError):
+                    offline = means_offline(exc)
+                    words = ("Offline: showing saved history." if offline
+                             else f"Sync failed: {exc.user_message}")
+                else:
+                    log.exception("history sync step failed")
+                    offline = False
+                    words = "Sync failed: an internal error (see the log)."
                 phase: Phase = "offline" if offline else "retrying"
-                words = ("Offline: showing saved history." if offline
-                         else f"Sync failed: {exc.user_message}")
                 self._set(phase=phase, progress=None,
                           detail=f"{words} Trying again in {round(delay)} s.")
                 log.info("history sync failed (%s); retry in %.0f s", exc, delay)

@@ -11,6 +11,7 @@ once the API has given the call a logid.
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Literal
 
@@ -20,6 +21,7 @@ from agentapp.services.screen_pop import PopRequest, ScreenPops
 
 IncomingTrigger = Literal["ring", "answer", "off"]
 _INCOMING = ("incoming", "inbound", "")
+_REMEMBERED = 500  # repeated deliveries of a call this recent never pop twice
 
 
 class PopTriggers:
@@ -29,7 +31,7 @@ class PopTriggers:
         self._ext_no = ext_no
         self._incoming = incoming
         self._answered: set[str] = set()
-        self._opened: set[str] = set()
+        self._opened: OrderedDict[str, None] = OrderedDict()  # the last calls popped
         self._lookups = itertools.count(1)
         self.missed: Observable[int] = Observable(0)  # missed calls not yet seen by the agent
 
@@ -76,5 +78,7 @@ class PopTriggers:
     def _open(self, request: PopRequest) -> None:
         if request.pop_id in self._opened:
             return
-        self._opened.add(request.pop_id)
+        self._opened[request.pop_id] = None
+        while len(self._opened) > _REMEMBERED:
+            self._opened.popitem(last=False)
         self._pops.open(request)

@@ -214,3 +214,38 @@ def test_offline_is_reported_and_cached_status_kept(tmp_path: Path) -> None:
             await store.aclose()
 
     asyncio.run(scenario())
+
+
+def test_server_errors_retry_then_recover(sandbox: SandboxThread, tmp_path: Path) -> None:
+    """A failing server: "Sync failed: …", retried with backoff; fixed: synced, nothing lost."""
+
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        delays: list[float] = []
+        async with ivr_client(sandbox) as api:
+            sync = HistorySync(api, store, clock=sim_clock(sandbox),
+                               settings=SyncSettings(backfill_days=31, retry_first_s=1),
+                               sleep=lambda s: _record(delays, s))
+            await asyncio.to_thread(sandbox.control, "POST", "/_sandbox/faults",
+                                    {"error_rate": 1.0, "error_status": 500})
+            sync.start()
+            try:
+                await wait_until(lambda: len(delays) >= 3)
+                status = sync.status.value
+                assert status.phase == "retrying"
+                assert status.detail.startswith("Sync failed: The IVR Solutions server had a")
+                assert delays[:3] == [1, 2, 4]
+                await asyncio.to_thread(sandbox.control, "POST", "/_sandbox/faults", {})
+                await wait_until(lambda: sync.status.value.phase == "idle"
+                                 and sync.status.value.last_synced_at is not None, 20)
+                assert await all_keys(store) == world_keys(sandbox)
+            finally:
+                await sync.stop()
+                await store.aclose()
+
+    asyncio.run(scenario())
+
+
+async def _record(delays: list[float], seconds: float) -> None:
+    delays.append(seconds)
+    await asyncio.sleep(0.01)
