@@ -25,6 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from typing import Literal, Protocol
 
 from agentapp.api.coerce import IST
@@ -74,6 +75,9 @@ class SyncSettings:
     backfill_days: int = 30
     poll_interval_s: float = 30.0
     reconcile_interval_s: float = 15 * 60.0
+    # Click-to-call and dialer logs can only be read whole (no date filter), so
+    # re-reading them costs a full download: hourly, and at start.
+    full_reconcile_interval_s: float = 3600.0
     # Calls are logged under their *start* time when they end: the window must
     # cover the longest call we expect to see ending late (guessed: 6 h).
     reconcile_window_s: float = 6 * 3600.0
@@ -151,11 +155,15 @@ class HistorySync:
         new_state[LAST_SYNCED] = str(int(now))
         return await self._write(rows, new_state)
 
-    async def reconcile(self, window_s: float | None = None) -> int:
-        """Re-read the last hours by date range (catches calls that ended late)."""
+    async def reconcile(self, window_s: float | None = None, *, full: bool = True) -> int:
+        """Re-read the last hours by date range (catches calls that ended late).
+
+        ``full=False`` re-reads only the date-filtered logs (calls, masked calls).
+        """
         now = self._clock()
         since = now - (window_s if window_s is not None else self._settings.reconcile_window_s)
-        rows = await self._range(["call", "c2c", "dialer"], since, now)
+        categories = ["call", "c2c", "dialer"] if full else ["call"]
+        rows = await self._range(categories, since, now)
         rows += await self._masked(since, now)
         return await self._write(rows, {RECONCILED: str(int(now))})
 
@@ -269,12 +277,16 @@ class HistorySync:
             self._progress(0.0, "Fetching call history")
             await self._guarded(self.backfill)
         await self._guarded(self.reconcile)
-        last_reconcile = self._clock()
+        last_reconcile = last_full = self._clock()
         while True:
             await self._guarded(self.poll)
-            if self._clock() - last_reconcile >= self._settings.reconcile_interval_s:
-                await self._guarded(self.reconcile)
+            now = self._clock()
+            if now - last_reconcile >= self._settings.reconcile_interval_s:
+                full = now - last_full >= self._settings.full_reconcile_interval_s
+                await self._guarded(partial(self.reconcile, full=full))
                 last_reconcile = self._clock()
+                if full:
+                    last_full = last_reconcile
             self._poke.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._poke.wait(), self._settings.poll_interval_s)

@@ -249,3 +249,40 @@ def test_server_errors_retry_then_recover(sandbox: SandboxThread, tmp_path: Path
 async def _record(delays: list[float], seconds: float) -> None:
     delays.append(seconds)
     await asyncio.sleep(0.01)
+
+
+class _Counting:
+    """The real client, counting which endpoints the sync used."""
+
+    def __init__(self, api: object) -> None:
+        self._api = api
+        self.used: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        method = getattr(self._api, name)
+
+        async def counted(*args: object, **kwargs: object) -> object:
+            self.used.append(name)
+            return await method(*args, **kwargs)
+
+        return counted
+
+
+def test_quick_reconcile_skips_the_whole_log_endpoints(sandbox: SandboxThread,
+                                                      tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        try:
+            async with ivr_client(sandbox) as api:
+                counting = _Counting(api)
+                sync = HistorySync(counting, store, clock=sim_clock(sandbox))  # type: ignore[arg-type]
+                await sync.reconcile(full=False)
+                assert sorted(set(counting.used)) == ["call_logs", "click_connect_logs"]
+                counting.used.clear()
+                await sync.reconcile()
+                assert sorted(set(counting.used)) == ["c2c_logs", "call_logs",
+                                                      "click_connect_logs", "dialer_logs"]
+        finally:
+            await store.aclose()
+
+    asyncio.run(scenario())
