@@ -110,7 +110,7 @@ async def build_session(
     services.history = await open_history(
         client, profile=profile, server="demo" if plan.kind == "demo" else plan.base_url,
         ext_no=plan.ext_no, backfill_days=settings.get(HISTORY_BACKFILL_DAYS),
-        incoming_trigger=lambda: settings.get(POP_INCOMING_TRIGGER))
+        incoming_trigger=lambda: settings.get(POP_INCOMING_TRIGGER), fresh=plan.kind == "demo")
     if services.history is not None:
         intake.events.subscribe(services.history.on_event)
         tracker.changed.subscribe(services.history.call_changed)

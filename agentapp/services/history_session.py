@@ -8,10 +8,12 @@ nothing that is not working is shown.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from agentapp.api.client import IvrClient
 from agentapp.core.call import CallEvent, CallTimeline, EventKind
@@ -21,6 +23,11 @@ from agentapp.services.screen_pop_triggers import PopTriggers
 from agentapp.store import Store, open_store, store_path
 
 log = logging.getLogger(__name__)
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @dataclass
@@ -57,9 +64,14 @@ async def open_history(
     backfill_days: int,
     incoming_trigger: Callable[[], str],
     clock: Callable[[], float] = time.time,
+    fresh: bool = False,
 ) -> HistoryServices | None:
+    """``fresh``: start from an empty store (the demo: its sandbox is new on every run)."""
+    path = store_path(profile, server)
     try:
-        store = await open_store(store_path(profile, server), clock=clock)
+        if fresh:
+            await asyncio.to_thread(remove_database, path)
+        store = await open_store(path, clock=clock)
     except Exception:
         log.exception("call history store unavailable: running without history and pops")
         return None

@@ -286,3 +286,22 @@ def test_quick_reconcile_skips_the_whole_log_endpoints(sandbox: SandboxThread,
             await store.aclose()
 
     asyncio.run(scenario())
+
+
+def test_demo_sessions_start_from_an_empty_store(data_dirs: Path) -> None:
+    from agentapp.services.history_session import open_history
+    from tests.store.store_support import call
+
+    async def scenario() -> None:
+        for fresh, expected in ((False, 1), (False, 2), (True, 1)):
+            history = await open_history(
+                object(), profile="p", server="demo", ext_no="2101",  # type: ignore[arg-type]
+                backfill_days=30, incoming_trigger=lambda: "ring", fresh=fresh)
+            assert history is not None
+            try:
+                await history.store.calls.upsert([call(str(expected))])
+                assert await history.store.calls.count() == expected
+            finally:
+                await history.close()
+
+    asyncio.run(scenario())
