@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
 from qt_async import QtLoop, wait_until
 from services_available import need_service
 
@@ -130,8 +130,14 @@ def test_look_up_by_hand(qloop: QtLoop, start_app, sandbox: SandboxThread) -> No
 
     async def scenario() -> None:
         app = await start_app()
-        pop_id = app.runtime.pops.look_up("0" + contact.number)
-        assert pop_id is not None
+        action = next(a for a in app.window.actions()
+                      if a.shortcut().toString() == "Ctrl+F")
+        assert action.text() == "&Look up caller…" and action.isEnabled()
+        action.trigger()
+        prompt = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, QInputDialog) and w.isVisible())
+        prompt.setTextValue("0" + contact.number)
+        prompt.accept()
         await wait_until(lambda: pop_titled(app, f"Caller look-up: {contact.name}"), 10,
                          "the look-up pop")
         # Junk is answered in words, not by a crash or a silent nothing.
