@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
 from qt_async import QtLoop, wait_until
 from services_available import need_service
@@ -23,6 +24,7 @@ from services_available import need_service
 from agentapp.core.phone import parse_number
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
+from agentapp.settings import POP_CRM_URL_TEMPLATE
 from agentapp.ui.contact_dialog import ContactDialog
 from agentapp.ui.screen_pop import ScreenPopWindow
 
@@ -209,3 +211,35 @@ def test_save_contact_from_an_unknown_caller_pop(qloop: QtLoop, start_app,
         stored = await app.runtime.services.history.store.contacts.get("+919123456781")
         assert stored is not None and stored.name == "Meera Nair"
     qloop.run(scenario())
+
+
+class _UrlCatcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
+
+
+def test_open_in_crm(qloop: QtLoop, start_app, sandbox: SandboxThread) -> None:
+    catcher = _UrlCatcher()
+    QDesktopServices.setUrlHandler("https", catcher, "open")
+
+    async def scenario() -> None:
+        app = await start_app()
+        app.runtime.settings.set(POP_CRM_URL_TEMPLATE,
+                                 "https://crm.example.com/search?phone={e164}")
+        app.runtime.pops.look_up("09876543210")
+        await wait_until(lambda: pop_titled(app, "Caller look-up: "), 10, "the pop")
+        pop = pop_titled(app, "Caller look-up: ")
+        assert pop is not None
+        await wait_until(lambda: not pop.crm_button.isHidden(), 10, "the CRM button")
+        pop.crm_button.click()
+        assert catcher.urls == ["https://crm.example.com/search?phone=%2B919876543210"]
+
+    try:
+        qloop.run(scenario())
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
