@@ -24,7 +24,11 @@ from services_available import need_service
 from agentapp.core.phone import parse_number
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
-from agentapp.settings import POP_CRM_URL_TEMPLATE
+from agentapp.settings import (
+    DIAL_CALLING_HOURS_END,
+    DIAL_CALLING_HOURS_START,
+    POP_CRM_URL_TEMPLATE,
+)
 from agentapp.ui.contact_dialog import ContactDialog
 from agentapp.ui.screen_pop import ScreenPopWindow
 
@@ -120,8 +124,13 @@ def test_unknown_caller_then_missed(qloop: QtLoop, start_app, sandbox: SandboxTh
 def test_own_click_to_call_pops_outgoing(qloop: QtLoop, start_app) -> None:
     async def scenario() -> None:
         app = await start_app()
-        # Confirmed dialling: the calling-hours question depends on the hour of the day.
-        app.runtime.dial.dial_confirmed("9876543210")
+        settings = app.runtime.settings  # no calling-hours question, whatever the hour
+        settings.set(DIAL_CALLING_HOURS_START, "00:00")
+        settings.set(DIAL_CALLING_HOURS_END, "00:00")  # start == end: no restriction
+        await settings.asave()
+        assert await app.runtime.restart_session()
+        app.window.dial.number.setText("9876543210")
+        app.window.dial.call_button.click()
         await wait_until(lambda: len(app.calls()) == 1, 10, "the call")
         await wait_until(lambda: pop_titled(app, "Outgoing call: "), 10, "the outgoing pop")
     qloop.run(scenario())
