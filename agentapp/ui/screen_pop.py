@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, Qt, Signal, SignalInstance
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -51,12 +52,14 @@ class ScreenPopWindow(QWidget):
     closed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint
+                         | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFixedWidth(POP_WIDTH)
         self._view: PopView | None = None
+        self._hand_back_to: QWidget | None = None
         self.name = named(QLabel(), "PopName")
         self.company = QLabel()
         self.number = QLabel()
@@ -149,6 +152,24 @@ class ScreenPopWindow(QWidget):
     def _contact(self) -> None:
         if self._view is not None and self._view.e164:
             self.contact_requested.emit(self._view.e164, self._view.name)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The window the agent is in, if it is one of ours (None: another app has it).
+        self._hand_back_to = QApplication.activeWindow()
+        super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A platform that activates the pop anyway gets activation handed back.
+
+        X11 window managers honour WA_ShowWithoutActivating and
+        WindowDoesNotAcceptFocus; Qt's offscreen platform (and some desktops) do
+        not. Only the activation that came with showing is undone.
+        """
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            back, self._hand_back_to = self._hand_back_to, None
+            if back is not None and back is not self and back.isVisible():
+                back.activateWindow()
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

@@ -7,6 +7,7 @@ window title there, as the agent's desktop would show it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -71,11 +72,20 @@ def test_known_caller_pops_with_name_history_and_line(qloop: QtLoop, start_app,
     async def scenario() -> None:
         app = await start_app()
         await webhook_registered(app)
+        app.window.show()
+        app.window.activateWindow()
+        app.window.dial.number.setFocus()
+        await wait_until(app.window.isActiveWindow, 5, "the main window active")
         ring(sandbox, contact.number, dtmf="2", talk_seconds=30)
         title = f"Incoming call: {contact.name}"
         await wait_until(lambda: pop_titled(app, title), 10, "the pop with the caller's name")
         pop = pop_titled(app, title)
         assert pop is not None
+        # The agent keeps the keyboard: the window they were typing in stays active.
+        await asyncio.sleep(0.1)
+        await wait_until(app.window.isActiveWindow, 5, "the main window active again")
+        assert not pop.isActiveWindow()
+        assert app.window.dial.number.hasFocus()
         flags = pop.windowFlags()
         assert flags & Qt.WindowType.Tool and flags & Qt.WindowType.WindowStaysOnTopHint
         assert pop.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
