@@ -6,6 +6,7 @@ caller formatted them (``core.phone``). Reads may be retried, mutations never.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,23 @@ from agentapp.api.models import (
 from agentapp.api.recordings import download_recording
 from agentapp.api.transport import ApiTransport
 from agentapp.core.urls import insecure_url_reason
+
+# Parse this many log records between yields to the event loop (the UI thread).
+_RECORDS_PER_SLICE = 500
+
+
+async def _records(body: object, parse_one: pl.RecordParser, key: str = "data"
+                   ) -> list[CallRecord]:
+    """``parse_logs.parse_record_list``, yielding to the loop every few hundred records:
+    a full click-to-call log is 35,000 of them."""
+    items = pl.record_items(body, key)
+    records: list[CallRecord] = []
+    for start in range(0, len(items), _RECORDS_PER_SLICE):
+        if start:
+            await asyncio.sleep(0)
+        records += [parse_one(item) for item in items[start:start + _RECORDS_PER_SLICE]]
+    return records
+
 
 # What our sandbox calls itself in /_sandbox/info (agentapp.sandbox.control).
 SANDBOX_NAME = "ivr-solutions-sandbox"
@@ -177,22 +195,22 @@ class IvrClient:
         self, from_date: date | None = None, to_date: date | None = None
     ) -> list[CallRecord]:
         params = {"from_date": _day(from_date), "to_date": _day(to_date)}
-        return pl.parse_record_list(await self._read("call_logs", params), pl.parse_call_log_record)
+        return await _records(await self._read("call_logs", params), pl.parse_call_log_record)
 
     async def call_logs_by_number(self, phone: str) -> list[CallRecord]:
         body = await self._read("call_logs_by_number", {"phone": phone})
-        return pl.parse_record_list(body, pl.parse_call_log_record)
+        return await _records(body, pl.parse_call_log_record)
 
     async def c2c_logs(self) -> list[CallRecord]:
-        return pl.parse_record_list(await self._read("c2c_logs"), pl.parse_c2c_log_record)
+        return await _records(await self._read("c2c_logs"), pl.parse_c2c_log_record)
 
     async def c2c_logs_by_number(self, phone: str) -> list[CallRecord]:
         body = await self._read("c2c_logs_by_number", {"phone": phone})
-        return pl.parse_record_list(body, pl.parse_c2c_log_record)
+        return await _records(body, pl.parse_c2c_log_record)
 
     async def dialer_logs(self, dialerid: int | None = None) -> list[CallRecord]:
         body = await self._read("dialer_logs", {"dialerid": dialerid})
-        return pl.parse_record_list(body, pl.parse_dialer_log_record)
+        return await _records(body, pl.parse_dialer_log_record)
 
     async def sync_call_logs(self, cursors: SyncCursors) -> SyncBatch:
         """``/v1/all_call_logs``: records newer than each cursor (max 20 per category)."""

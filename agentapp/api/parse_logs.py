@@ -141,8 +141,13 @@ def parse_dialer_log_record(raw_value: object) -> CallRecord:
 
 def parse_record_list(body: object, parse_one: RecordParser, key: str = "data") -> list[CallRecord]:
     """``{"data": [...]}`` (or another key) into records; ``null`` is an empty list."""
+    return [parse_one(item) for item in record_items(body, key)]
+
+
+def record_items(body: object, key: str = "data") -> list[Any]:
+    """The raw items of ``{"data": [...]}``; ``null`` is an empty list."""
     envelope = as_mapping(body, "response")
-    return [parse_one(item) for item in as_list(envelope.get(key), key)]
+    return as_list(envelope.get(key), key)
 
 
 def _advance(cursor: str, records: list[CallRecord]) -> str:

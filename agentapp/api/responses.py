@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from agentapp.api.coerce import as_str, status_code_of, status_is_success
+from agentapp.api.cooperative_json import LARGE_BODY_BYTES, loads_cooperatively
 from agentapp.api.errors import (
     ApiConnectionError,
     ApiError,
@@ -87,6 +88,16 @@ def _decode_json(content: bytes) -> Any:
         return None
 
 
+async def _adecode_json(content: bytes) -> Any:
+    """Like ``_decode_json``; a large body yields to the loop while it decodes."""
+    if len(content) < LARGE_BODY_BYTES:
+        return _decode_json(content)
+    try:
+        return await loads_cooperatively(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+
+
 def _looks_like_html(content: bytes, content_type: str) -> bool:
     head = content[:200].lstrip().lower()
     return "html" in content_type or head.startswith((b"<!doctype", b"<html"))
@@ -136,8 +147,16 @@ def _error_for_body_status(status: object, message: str) -> ApiError:
 
 def checked_body(status_code: int, headers: Mapping[str, str], content: bytes) -> Any:
     """The decoded JSON body of a successful answer, or raise the matching error."""
+    return _checked(status_code, headers, content, _decode_json(content))
+
+
+async def achecked_body(status_code: int, headers: Mapping[str, str], content: bytes) -> Any:
+    """``checked_body`` for the event loop: a big answer never stalls the UI."""
+    return _checked(status_code, headers, content, await _adecode_json(content))
+
+
+def _checked(status_code: int, headers: Mapping[str, str], content: bytes, body: Any) -> Any:
     content_type = headers.get("content-type", "").lower()
-    body = _decode_json(content)
     is_envelope = isinstance(body, Mapping) and "status" in body
     message = _message_of(body)
     if status_code == 405:

@@ -22,7 +22,7 @@ from agentapp.api.errors import (
     RateLimitedError,
     ServerError,
 )
-from agentapp.api.responses import checked_body, error_for_transport
+from agentapp.api.responses import achecked_body, error_for_transport
 
 log = logging.getLogger(__name__)
 
@@ -112,4 +112,4 @@ class ApiTransport:
             response.status_code,
             (time.monotonic() - started) * 1000,
         )
-        return checked_body(response.status_code, response.headers, response.content)
+        return await achecked_body(response.status_code, response.headers, response.content)
