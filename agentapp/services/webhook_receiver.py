@@ -95,27 +95,14 @@ class WebhookReceiver:
             return _json({"ok": False, "error": "internal error"}, status=500)
 
     async def _checked(self, request: web.Request) -> web.Response:
-        expected = HOOK_PREFIX + self._path_token
-        if not secrets.compare_digest(request.path.encode(), expected.encode()):
-            return _answer(404, "not found")
-        if request.method != "POST":
-            return _answer(405, "POST only")
-        if request.content_length is not None and request.content_length > self._max_body:
-            return _answer(413, "body too large")
-        body = await request.content.read(self._max_body + 1)
-        if len(body) > self._max_body:
-            return _answer(413, "body too large")
-        if self._secret is not None and not signature.verify(
-            self._secret,
-            body,
-            request.headers.get(signature.TIMESTAMP_HEADER),
-            request.headers.get(signature.SIGNATURE_HEADER),
-            now=self._clock(),
-        ):
-            return _answer(401, "bad signature")
         try:
-            payload = _decode(body, request.content_type)
+            body = await read_delivery(request, HOOK_PREFIX + self._path_token,
+                                       max_body=self._max_body, secret=self._secret,
+                                       now=self._clock())
+            payload = decode_body(body, request.content_type)
             self._on_payload(payload)
+        except DeliveryRefused as exc:
+            return _answer(exc.status, exc.message)
         except BadEvent as exc:
             log.info("webhook rejected: %s", exc.reason)
             return _answer(400, exc.reason)
@@ -124,11 +111,49 @@ class WebhookReceiver:
         return _json({"ok": True})
 
 
+class DeliveryRefused(Exception):
+    """A request that is not a deliverable webhook: answer ``status`` with ``message``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+async def read_delivery(request: web.Request, expected_path: str, *, max_body: int,
+                        secret: str | None, now: float) -> bytes:
+    """The raw body of a genuine delivery to ``expected_path``, else ``DeliveryRefused``.
+
+    Shared by this receiver and the team relay (agentapp.relay): secret path
+    compared in constant time, POST only, bounded size, HMAC when ``secret``.
+    """
+    if not secrets.compare_digest(request.path.encode(), expected_path.encode()):
+        raise DeliveryRefused(404, "not found")
+    if request.method != "POST":
+        raise DeliveryRefused(405, "POST only")
+    if request.content_length is not None and request.content_length > max_body:
+        raise DeliveryRefused(413, "body too large")
+    body = await request.content.read(max_body + 1)
+    if len(body) > max_body:
+        raise DeliveryRefused(413, "body too large")
+    if secret is not None and not signature.verify(
+        secret,
+        body,
+        request.headers.get(signature.TIMESTAMP_HEADER),
+        request.headers.get(signature.SIGNATURE_HEADER),
+        now=now,
+    ):
+        raise DeliveryRefused(401, "bad signature")
+    return body
+
+
 class EventIntake:
     """Routes parsed deliveries: live events to the tracker, call records to ``records``.
 
     ``events`` also carries every live event (screen-pops for inbound calls
-    the tracker does not follow).
+    the tracker does not follow). ``history`` carries live events replayed
+    too late to act on (see ``replayed``): they never reach the tracker or
+    ``events``, so a stale ring never pops.
     """
 
     def __init__(
@@ -141,6 +166,7 @@ class EventIntake:
         self._clock = clock
         self.records: Observable[CallRecordNotice | None] = Observable(None)
         self.events: Observable[CallEvent | None] = Observable(None)
+        self.history: Observable[CallEvent | None] = Observable(None)
 
     def __call__(self, payload: dict[str, Any]) -> None:
         parsed = parse_webhook(payload, received_at=self._clock())
@@ -150,8 +176,17 @@ class EventIntake:
         self._feed(parsed)
         self.events.emit(parsed)
 
+    def replayed(self, payload: dict[str, Any], received_at: float) -> None:
+        """A delivery that arrived long after it happened: history only, never a pop."""
+        parsed = parse_webhook(payload, received_at=received_at)
+        if isinstance(parsed, CallRecordNotice):
+            self.records.emit(parsed)
+        else:
+            self.history.emit(parsed)
 
-def _decode(body: bytes, content_type: str) -> dict[str, Any]:
+
+def decode_body(body: bytes, content_type: str) -> dict[str, Any]:
+    """A JSON object or form body as a dict; anything else is a ``BadEvent``."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

@@ -1,0 +1,129 @@
+"""The relay's HTTP side: the secret webhook path, ``/healthz`` and ``/metrics``.
+
+Request checks and body decoding are the app's own receiver's
+(``services.webhook_receiver``); routing and the message format are shared
+with the desktop (``services.event_source_subjects``). Nothing here logs a
+body, a header, the path token or a secret.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from agentapp.core.events import BadEvent
+from agentapp.relay.config import RelayConfig
+from agentapp.relay.metrics import RelayMetrics
+from agentapp.relay.publisher import JetStreamPublisher, Unavailable
+from agentapp.services.event_source_subjects import route
+from agentapp.services.webhook_receiver import (
+    HOOK_PREFIX,
+    DeliveryRefused,
+    decode_body,
+    read_delivery,
+)
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+_REFUSAL_REASONS = {404: "path", 405: "method", 413: "size", 401: "signature"}
+
+
+class RelayServer:
+    def __init__(self, config: RelayConfig, *, clock: Callable[[], float] = time.time,
+                 publisher: JetStreamPublisher | None = None) -> None:
+        self._config = config
+        self._clock = clock
+        self._publisher = publisher or JetStreamPublisher(config)
+        self._path_token = config.path_token or secrets.token_urlsafe(24)
+        self._runner: web.AppRunner | None = None
+        self.metrics = RelayMetrics()
+        self.base_url = ""
+
+    @property
+    def hook_path(self) -> str:
+        return HOOK_PREFIX + self._path_token
+
+    @property
+    def webhook_url(self) -> str:
+        """The URL to register with the account (it contains the secret path)."""
+        return self.base_url + self.hook_path
+
+    @property
+    def ready(self) -> bool:
+        return self._publisher.ready
+
+    async def start(self) -> str:
+        """Listen, start connecting to NATS; returns the base URL."""
+        from aiohttp import web
+
+        app = web.Application(client_max_size=self._config.max_body)
+        app.router.add_get("/healthz", self._health)
+        app.router.add_get("/metrics", self._metrics)
+        app.router.add_route("*", "/{tail:.*}", self._hook)
+        runner = web.AppRunner(app, access_log=None)  # access logs would carry the path
+        await runner.setup()
+        sock = socket.create_server((self._config.host, self._config.port))
+        await web.SockSite(runner, sock).start()
+        self._runner = runner
+        port = int(sock.getsockname()[1])
+        self.base_url = (self._config.public_url or f"http://{self._config.host}:{port}"
+                         ).rstrip("/")
+        self._publisher.start()
+        log.info("relay listening on %s:%s for account %s", self._config.host, port,
+                 self._config.account)
+        return self.base_url
+
+    async def stop(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        await self._publisher.stop()
+
+    async def _health(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
+        ok = self._publisher.ready
+        return web.json_response({"ok": ok, "nats": "connected" if ok else "unavailable"},
+                                 status=200 if ok else 503)
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
+        return web.Response(text=self.metrics.render(), content_type="text/plain",
+                            charset="utf-8", headers={"Cache-Control": "no-store"})
+
+    async def _hook(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
+        started = time.perf_counter()
+        self.metrics.events_in += 1
+        try:
+            body = await read_delivery(request, self.hook_path, max_body=self._config.max_body,
+                                       secret=self._config.webhook_secret or None,
+                                       now=self._clock())
+            routed = route(self._config.account, decode_body(body, request.content_type),
+                           received_at=self._clock())
+            duplicate = await self._publisher.publish(routed)
+        except DeliveryRefused as exc:
+            self.metrics.rejected[_REFUSAL_REASONS.get(exc.status, "other")] += 1
+            return web.json_response({"ok": False, "error": exc.message}, status=exc.status)
+        except BadEvent as exc:
+            self.metrics.rejected["invalid"] += 1
+            log.info("delivery rejected: %s", exc.reason)
+            return web.json_response({"ok": False, "error": exc.reason}, status=400)
+        except Unavailable as exc:
+            self.metrics.unavailable += 1
+            log.warning("JetStream unavailable (%s): answered 503", exc)
+            return web.json_response({"ok": False, "error": "event store unavailable, retry"},
+                                     status=503, headers={"Retry-After": "2"})
+        self.metrics.published += 1
+        self.metrics.duplicates += int(duplicate)
+        self.metrics.observe_publish(time.perf_counter() - started)
+        return web.json_response({"ok": True, "id": routed.event_id, "duplicate": duplicate})
