@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from agentapp.cli import TOKEN_ENV, LaunchRequest, parse_launch, take_env_token
+from agentapp.cli import TOKEN_ENV, LaunchRequest, parse_launch, take_env_relay, take_env_token
 
 if TYPE_CHECKING:
     from agentapp.runtime import AppRuntime
@@ -42,6 +42,24 @@ def _check_api(launch: LaunchRequest, env_token: str | None) -> int:
         return 2
     return asyncio.run(run_check(base_url, token,
                                  path_overrides=settings.get(API_PATH_OVERRIDES)))
+
+
+def _store_relay_creds(launch: LaunchRequest) -> int:
+    """NATS credentials for the team relay, from stdin (never argv) into the keyring."""
+    from agentapp.secrets import SecretStore, SecretStoreError
+
+    creds = sys.stdin.read().strip()
+    if not creds:
+        print("No credentials on stdin (user:password, a token or a .creds file).",
+              file=sys.stderr)
+        return 2
+    try:
+        SecretStore().set_relay_creds(launch.profile, creds)
+    except SecretStoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print("Relay credentials saved in the keyring.")
+    return 0
 
 
 def _log_loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
@@ -109,9 +127,12 @@ def hand_over(single: SingleInstance, launch: LaunchRequest, *,
 
 def main(argv: Sequence[str] | None = None) -> int:
     env_token = take_env_token()  # before anything can start a child process
+    env_relay = take_env_relay()
     launch = parse_launch(sys.argv[1:] if argv is None else argv)
     if launch.check_api:
         return _check_api(launch, env_token)
+    if launch.store_relay_creds:
+        return _store_relay_creds(launch)
 
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -135,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InstanceRunning:  # another launch won the race: hand over to it instead
         return hand_over(single, launch) or 0
 
-    runtime = AppRuntime(app, launch, single, env_token=env_token)
+    runtime = AppRuntime(app, launch, single, env_token=env_token, env_relay=env_relay)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     _quit_on_signals(runtime)

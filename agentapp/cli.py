@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from agentapp import APP_NAME, __version__
 
 TOKEN_ENV = "AGENTAPP_TOKEN"
+RELAY_CREDS_ENV = "AGENTAPP_RELAY_CREDS"
+RELAY_SECRET_ENV = "AGENTAPP_RELAY_WEBHOOK_SECRET"
 
 
 def take_env_token() -> str | None:
@@ -28,6 +30,12 @@ def take_env_token() -> str | None:
     return token or None
 
 
+def take_env_relay() -> tuple[str, str]:
+    """``AGENTAPP_RELAY_CREDS`` and ``AGENTAPP_RELAY_WEBHOOK_SECRET``, removed from the
+    environment for the same reason as the token (``take_env_token``)."""
+    return os.environ.pop(RELAY_CREDS_ENV, ""), os.environ.pop(RELAY_SECRET_ENV, "")
+
+
 @dataclass(frozen=True)
 class LaunchRequest:
     target: str | None
@@ -40,6 +48,10 @@ class LaunchRequest:
     profile: str
     check_api: bool
     register_webhook: bool
+    relay: tuple[str, ...] = ()
+    relay_account: str | None = None
+    relay_url: str | None = None
+    store_relay_creds: bool = False
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,6 +86,17 @@ def build_parser() -> _Parser:
                    help="check each API endpoint the app uses and exit")
     p.add_argument("--register-webhook", action="store_true",
                    help="register this app's webhook receiver with the account")
+    p.add_argument("--relay", action="append", metavar="NATS_URL",
+                   help="take live call events from the team relay's NATS server "
+                   "(repeat for a cluster; credentials from the keyring or "
+                   f"{RELAY_CREDS_ENV})")
+    p.add_argument("--relay-account", metavar="NAME", help="the relay's account name")
+    p.add_argument("--relay-url", metavar="URL",
+                   help="with --register-webhook: register this relay URL as the "
+                   f"account's webhook ({RELAY_SECRET_ENV} = its signing secret)")
+    p.add_argument("--store-relay-creds", action="store_true",
+                   help="read NATS credentials for the relay from stdin into the keyring "
+                   "and exit")
     p.add_argument("--version", action="version", version=f"agentapp {__version__}")
     return p
 
@@ -91,4 +114,8 @@ def parse_launch(argv: Sequence[str]) -> LaunchRequest:
         profile=ns.profile,
         check_api=ns.check_api,
         register_webhook=ns.register_webhook,
+        relay=tuple(u.strip() for arg in ns.relay or () for u in arg.split(",") if u.strip()),
+        relay_account=ns.relay_account,
+        relay_url=ns.relay_url,
+        store_relay_creds=ns.store_relay_creds,
     )

@@ -11,7 +11,8 @@ import contextlib
 import logging
 import secrets as pysecrets
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import time as dtime
 
@@ -24,8 +25,17 @@ from agentapp.core.urls import is_loopback_url
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor
 from agentapp.services.dialing import DialingService
+from agentapp.services.event_source import (
+    EventSource,
+    LiveState,
+    PollingSource,
+    ReceiverSource,
+    intake_sink,
+)
 from agentapp.services.history_session import HistoryServices, open_history
+from agentapp.services.observable import Observable
 from agentapp.services.recent_calls import RecentCalls
+from agentapp.services.relay_subscription import RelaySubscription, RelayTarget
 from agentapp.services.status import StatusService
 from agentapp.services.webhook_receiver import EventIntake, WebhookReceiver
 from agentapp.settings import (
@@ -64,9 +74,21 @@ class SessionServices:
     receiver: WebhookReceiver | None = None
     webhook_url: str = ""
     history: HistoryServices | None = None
+    events: EventSource = field(default_factory=PollingSource)
+    live: Observable[LiveState] = field(default_factory=lambda: Observable(LiveState.OFF))
+    _unfollow: Callable[[], None] = lambda: None
+
+    def use_source(self, source: EventSource) -> None:
+        """Make ``source`` this session's event source; ``live`` follows its state."""
+        self._unfollow()
+        self.events = source
+        self._unfollow = source.state.subscribe(self.live.set)
+        self.live.set(source.state.value)
 
     async def close(self) -> None:
         """Cancel every task this session owns; the shared http client stays open."""
+        with contextlib.suppress(Exception):
+            await self.events.stop()
         if self.receiver is not None:
             with contextlib.suppress(Exception):
                 await self.receiver.stop()
@@ -78,13 +100,27 @@ class SessionServices:
         await self.connectivity.stop()
 
 
+@dataclass(frozen=True)
+class RelayAccess:
+    """The team relay this app reads (docs/relay.md); ``creds`` never in a repr or log."""
+
+    urls: tuple[str, ...]
+    account: str
+    creds: str = field(default="", repr=False)
+    webhook_url: str = ""  # the relay's URL, registered only on request
+    webhook_secret: str = field(default="", repr=False)
+
+
 async def build_session(
     plan: StartPlan, http: httpx.AsyncClient, settings: Settings, *, register_webhook: bool,
     profile: str = "default",
+    relay: RelayAccess | None = None,
 ) -> SessionServices:
     """Wire the services for ``plan`` and start their background work.
 
-    The webhook receiver starts (and registers itself) automatically only for
+    With a team relay, live events come from it and this app never registers
+    a webhook of its own (the relay is the account's one URL). Without one,
+    the webhook receiver starts (and registers itself) automatically only for
     the demo (the plan says so) or a server on loopback that identifies as our
     sandbox; for anything else only on request, since an account has a single
     webhook URL that another integration may be using, and a look-alike server
@@ -118,7 +154,11 @@ async def build_session(
     connectivity.start()
     status.start()
     recent.start()
-    if register_webhook or registers_automatically(plan, is_sandbox):
+    if relay is not None:
+        if register_webhook and relay.webhook_url:
+            await register_relay(services, relay)
+        await start_relay(services, relay)
+    elif register_webhook or registers_automatically(plan, is_sandbox):
         await start_receiver(services, settings)
     return services
 
@@ -127,6 +167,33 @@ def registers_automatically(plan: StartPlan, is_sandbox: bool) -> bool:
     """Start and register the receiver without asking? Only for the demo, or our own
     sandbox on this machine: a server elsewhere could be a look-alike."""
     return plan.kind == "demo" or (is_sandbox and is_loopback_url(plan.base_url))
+
+
+async def start_relay(services: SessionServices, relay: RelayAccess) -> None:
+    """Subscribe to this agent's subjects on the relay (reconnects on its own)."""
+    session = services.session
+    try:
+        target = RelayTarget(relay.urls, relay.account, session.ext_no,
+                             (session.did,) if session.did else (), relay.creds)
+        source = RelaySubscription(target, intake_sink(services.intake))
+    except ValueError as exc:
+        log.warning("team relay not used (%s): live call events are off", exc)
+        return
+    services.use_source(source)
+    await source.start()
+    log.info("live call events from the team relay (%d server(s))", len(relay.urls))
+
+
+async def register_relay(services: SessionServices, relay: RelayAccess) -> str:
+    """Register the relay's URL as the account's webhook; returns what to tell the agent."""
+    try:
+        await services.client.register_webhook(relay.webhook_url, relay.webhook_secret)
+    except ApiError as exc:
+        log.warning("relay webhook not registered (%s)", exc.user_message)
+        return f"Relay not registered: {exc.user_message}"
+    log.info("registered the team relay as the account's webhook (%s)",
+             "signed" if relay.webhook_secret else "unsigned")
+    return "Registered: the account's live call events now go to the team relay."
 
 
 def _receiver_healthy(services: SessionServices) -> bool:
@@ -156,6 +223,9 @@ async def start_receiver(services: SessionServices, settings: Settings) -> str:
         return f"Webhook not registered: {reason} Calls are followed by polling."
     services.receiver = receiver
     services.webhook_url = url
+    source = ReceiverSource(receiver)
+    source.state.set(LiveState.CONNECTED)
+    services.use_source(source)
     if not services.session.is_sandbox:
         log.warning("registered this app's webhook receiver: it replaced the account's "
                     "previous webhook URL (an account has one)")

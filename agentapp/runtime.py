@@ -16,8 +16,14 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agentapp import __version__
 from agentapp.api.client import make_http_client
-from agentapp.cli import LaunchRequest, take_env_token
-from agentapp.composition import SessionServices, build_session, start_receiver
+from agentapp.cli import LaunchRequest, take_env_relay, take_env_token
+from agentapp.composition import (
+    RelayAccess,
+    SessionServices,
+    build_session,
+    register_relay,
+    start_receiver,
+)
 from agentapp.demo import DemoSandbox
 from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
@@ -43,6 +49,9 @@ from agentapp.settings import (
     DIAL_TEL_ACTION,
     PHONE_DEFAULT_REGION,
     POP_CRM_URL_TEMPLATE,
+    RELAY_ACCOUNT,
+    RELAY_NATS_URLS,
+    RELAY_WEBHOOK_URL,
     UI_GEOMETRY,
     UI_THEME,
     Settings,
@@ -60,13 +69,16 @@ log = logging.getLogger(__name__)
 class AppRuntime:
     def __init__(self, app: QApplication, launch: LaunchRequest, single: SingleInstance, *,
                  secrets: AsyncSecretStore | None = None, install_hooks: bool = True,
-                 env_token: str | None = None) -> None:
+                 env_token: str | None = None,
+                 env_relay: tuple[str, str] | None = None) -> None:
         self._app = app
         self._launch = launch
         self._single = single
         self._install_hooks = install_hooks
         # From AGENTAPP_TOKEN, already removed from the environment (cli.take_env_token).
         self._env_token = env_token if env_token is not None else take_env_token()
+        # Relay NATS credentials and signing secret, likewise (cli.take_env_relay).
+        self._env_relay = env_relay if env_relay is not None else take_env_relay()
         self._settings = Settings.for_profile(launch.profile)
         self._secrets = secrets or AsyncSecretStore(SecretStore())
         self._demo = DemoSandbox(launch.sandbox_port)
@@ -192,10 +204,33 @@ class AppRuntime:
         return await self.switch(self._plan) if self._plan is not None else False
 
     async def register_webhook(self) -> str:
-        """Start this app's receiver and register it with the account (on request)."""
+        """Register the team relay, or else this app's own receiver (on request)."""
         if self._services is None:
             return "Sign in first: there is no account to register with."
+        relay = await self._relay_access()
+        if relay is not None:
+            if not relay.webhook_url:
+                return ("A team relay is configured: set the relay's webhook URL to register "
+                        "it. This app does not register a webhook of its own.")
+            return await register_relay(self._services, relay)
         return await start_receiver(self._services, self._settings)
+
+    async def _relay_access(self) -> RelayAccess | None:
+        """The team relay from the launch or Settings; credentials from env or keyring."""
+        urls = self._launch.relay or tuple(
+            u.strip() for u in self._settings.get(RELAY_NATS_URLS).split(",") if u.strip())
+        if not urls:
+            return None
+        creds, webhook_secret = self._env_relay
+        if not creds:
+            try:
+                creds = await self._secrets.get_relay_creds(self._launch.profile) or ""
+            except Exception as exc:  # a locked keyring: connect without credentials
+                log.warning("relay credentials unavailable (%s)", type(exc).__name__)
+        return RelayAccess(
+            urls, self._launch.relay_account or self._settings.get(RELAY_ACCOUNT), creds,
+            self._launch.relay_url or self._settings.get(RELAY_WEBHOOK_URL),
+            webhook_secret)
 
     def quit(self) -> None:
         self._quit.set()
@@ -214,7 +249,8 @@ class AppRuntime:
             try:
                 services = await build_session(plan, self._require_http(), self._settings,
                                                register_webhook=self._launch.register_webhook,
-                                               profile=self._launch.profile)
+                                               profile=self._launch.profile,
+                                               relay=await self._relay_access())
             except Exception:
                 log.exception("could not start the session")
                 return False
@@ -222,7 +258,7 @@ class AppRuntime:
             self._plan = plan
             self.dial.bind(services.dialing)
             self.calls.bind(services.tracker)
-            self.status.bind(services.connectivity, services.status)
+            self.status.bind(services.connectivity, services.status, services.live)
             self.recent.bind(services.recent)
             history = services.history
             self.pops.bind(history.pops if history else None,
@@ -236,7 +272,7 @@ class AppRuntime:
     async def _close_session(self) -> None:
         self.dial.bind(None)
         self.calls.bind(None)
-        self.status.bind(None, None)
+        self.status.bind(None, None, None)
         self.recent.bind(None)
         self.pops.bind(None, None)
         self.pops.close_all()

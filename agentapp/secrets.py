@@ -104,6 +104,30 @@ class SecretStore:
             ) from exc
 
 
+    # The team relay's NATS credentials (docs/relay.md), one entry per profile.
+    def get_relay_creds(self, profile: str) -> str | None:
+        try:
+            return self._keyring().get_password(SERVICE_NAME, _relay_user(profile))
+        except Exception as exc:
+            raise SecretStoreError(f"Could not read the relay credentials: {exc}") from exc
+
+    def set_relay_creds(self, profile: str, creds: str) -> None:
+        if not creds:
+            raise ValueError("credentials must not be empty")
+        if not self.is_secure():
+            raise InsecureKeyring(
+                f"No secure system keyring is available (found {self.backend_name()!r}); "
+                "the relay credentials were not saved.")
+        try:
+            self._keyring().set_password(SERVICE_NAME, _relay_user(profile), creds)
+        except Exception as exc:
+            raise SecretStoreError(f"Could not save the relay credentials: {exc}") from exc
+
+
+def _relay_user(profile: str) -> str:
+    return f"{profile}/relay-nats"
+
+
 class AsyncSecretStore:
     """The same operations off the UI loop: keyring calls can block on D-Bus."""
 
@@ -132,3 +156,6 @@ class AsyncSecretStore:
 
     async def is_secure(self) -> bool:
         return await self._run(self._store.is_secure)
+
+    async def get_relay_creds(self, profile: str) -> str | None:
+        return await self._run(self._store.get_relay_creds, profile)

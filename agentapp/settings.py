@@ -173,6 +173,24 @@ POP_INCOMING_TRIGGER = Setting("pop/incoming_trigger", str, "ring",
 POP_CRM_URL_TEMPLATE = Setting("pop/crm_url_template", str, "",
                                "Open in CRM link ({e164}, {national} are replaced)",
                                check=lambda v: v == "" or _is_http_url(v))
+
+
+def _is_nats_urls(value: str) -> bool:
+    urls = [u.strip() for u in value.split(",") if u.strip()]
+    return all(u.startswith(("nats://", "tls://")) and len(u) > len("nats://") for u in urls)
+
+
+def _is_relay_account(value: str) -> bool:
+    return re.fullmatch(r"[A-Za-z0-9_-]{0,64}", value) is not None
+
+
+# The team relay (docs/relay.md). NATS credentials live in the keyring, never here.
+RELAY_NATS_URLS = Setting("relay/nats_urls", str, "", "Team relay NATS URLs (comma-separated)",
+                          check=_is_nats_urls)
+RELAY_ACCOUNT = Setting("relay/account", str, "", "Team relay account name",
+                        check=_is_relay_account)
+RELAY_WEBHOOK_URL = Setting("relay/webhook_url", str, "", "Team relay webhook URL to register",
+                            check=_is_url_or_empty)
 UI_THEME = Setting("ui/theme", str, "system", "Theme", choices=("system", "light", "dark"))
 UI_GEOMETRY = Setting("ui/geometry", bytes, b"", "Window geometry")
 
@@ -180,7 +198,8 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     API_BASE_URL, API_PATH_OVERRIDES, AGENT_EXTENSION, AGENT_DID, PHONE_DEFAULT_REGION,
     DIAL_TEL_ACTION, DIAL_CALLING_HOURS_START, DIAL_CALLING_HOURS_END, WEBHOOK_HOST,
     WEBHOOK_PORT, WEBHOOK_PUBLIC_URL, WEBHOOK_SECRET_ENABLED, HISTORY_BACKFILL_DAYS,
-    POP_INCOMING_TRIGGER, POP_CRM_URL_TEMPLATE, UI_THEME, UI_GEOMETRY,
+    POP_INCOMING_TRIGGER, POP_CRM_URL_TEMPLATE, RELAY_NATS_URLS, RELAY_ACCOUNT,
+    RELAY_WEBHOOK_URL, UI_THEME, UI_GEOMETRY,
 )
 
 SCHEMA_KEY = "app/schema_version"

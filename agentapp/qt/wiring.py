@@ -32,6 +32,7 @@ class MainWindowBinding:
         dial.placed.connect(self._placed)
         calls.timeline_changed.connect(window.show_timeline)
         status.online_changed.connect(window.status.set_online)
+        status.live_changed.connect(window.status.set_live)
         status.snapshot_changed.connect(self._status)
         recent.calls_changed.connect(window.recent.show_records)
         recent.error_changed.connect(window.recent.show_error)

@@ -1,0 +1,212 @@
+"""Live call events from the team relay: durable JetStream consumers for this agent.
+
+One durable pull consumer per filter (the agent's extension, then each of
+its DID lines; ``event_source_subjects.desk_filters``), so the server keeps
+our place while the app is closed and replays what we missed when we come
+back. Each message is acknowledged only after the sink handled it; one the
+sink cannot use is terminated (never redelivered forever). Redeliveries
+(a lost ack, a node failover) are dropped by event id. Events older than
+``stale_after_s`` are delivered with ``live=False``: history, never a pop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from agentapp.core.events import BadEvent
+from agentapp.services.event_source import (
+    DEFAULT_STALE_AFTER_S,
+    EventSink,
+    LiveState,
+    SourcedEvent,
+    is_live,
+)
+from agentapp.services.event_source_subjects import (
+    DeskFilter,
+    desk_filters,
+    inbox_prefix,
+    nats_auth,
+    open_envelope,
+    stream_name,
+)
+from agentapp.services.observable import Observable
+from agentapp.services.tasks import cancel_and_wait
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+    from nats.aio.msg import Msg
+    from nats.js.client import JetStreamContext
+
+log = logging.getLogger(__name__)
+
+_SEEN_KEPT = 20_000
+
+
+@dataclass(frozen=True)
+class RelayTarget:
+    """Which relay stream to read and as whom; ``creds`` never appears in a repr or log."""
+
+    urls: tuple[str, ...]
+    account: str
+    ext: str
+    dids: tuple[str, ...] = ()
+    creds: str = field(default="", repr=False)
+
+
+class RelaySubscription:
+    kind = "relay"
+
+    def __init__(self, target: RelayTarget, sink: EventSink, *,
+                 clock: Callable[[], float] = time.time,
+                 stale_after_s: float = DEFAULT_STALE_AFTER_S,
+                 backoff_s: tuple[float, float] = (0.2, 10.0),
+                 fetch_batch: int = 64, fetch_wait_s: float = 5.0,
+                 ack_wait_s: float = 10.0) -> None:
+        self._target = target
+        self._sink = sink
+        self._clock = clock
+        self._stale_after_s = stale_after_s
+        self._backoff = backoff_s
+        self._fetch_batch = fetch_batch
+        self._fetch_wait_s = fetch_wait_s
+        self._ack_wait_s = ack_wait_s
+        self._filters = desk_filters(target.account, target.ext, target.dids)
+        self._stream = stream_name(target.account)
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._task: asyncio.Task[None] | None = None
+        self._nc: Client | None = None
+        self.state: Observable[LiveState] = Observable(LiveState.OFF)
+        self.delivered = 0
+
+    async def start(self) -> None:
+        if self._task is None:
+            self.state.set(LiveState.RECONNECTING)
+            self._task = asyncio.get_running_loop().create_task(self._run(),
+                                                                name="relay-subscription")
+
+    async def stop(self) -> None:
+        await cancel_and_wait([self._task])
+        self._task = None
+        await self._close()
+        self.state.set(LiveState.OFF)
+
+    async def _close(self) -> None:
+        nc, self._nc = self._nc, None
+        if nc is not None:
+            with contextlib.suppress(Exception):
+                await nc.close()
+
+    # -- connection --------------------------------------------------------------
+    async def _run(self) -> None:
+        delay = self._backoff[0]
+        while True:
+            try:
+                js = await self._connect()
+                subs = [await self._bind(js, f) for f in self._filters]
+                self.state.set(LiveState.CONNECTED)
+                delay = self._backoff[0]
+                await asyncio.gather(*(self._pull(sub) for sub in subs))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # no server, auth refused, connection closed
+                log.warning("relay subscription: %s; retrying in %.1f s",
+                            type(exc).__name__, delay)
+            await self._close()
+            self.state.set(LiveState.RECONNECTING)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._backoff[1])
+
+    async def _connect(self) -> JetStreamContext:
+        import nats  # ~50 ms: paid only when a relay is configured
+
+        async def disconnected() -> None:
+            self.state.set(LiveState.RECONNECTING)
+
+        async def reconnected() -> None:
+            self.state.set(LiveState.CONNECTED)
+
+        async def errored(exc: Exception) -> None:
+            log.info("relay connection: %s", type(exc).__name__)
+
+        t = self._target
+        self._nc = await nats.connect(
+            list(t.urls), name=f"agentapp-{t.ext}", connect_timeout=2,
+            reconnect_time_wait=self._backoff[0], max_reconnect_attempts=-1,
+            ping_interval=5, max_outstanding_pings=2, error_cb=errored,
+            disconnected_cb=disconnected, reconnected_cb=reconnected,
+            inbox_prefix=inbox_prefix(t.account, t.ext), **nats_auth(t.creds))
+        return self._nc.jetstream(timeout=5)
+
+    async def _bind(self, js: JetStreamContext, desk: DeskFilter) -> Any:
+        """Create (or find, unchanged) our durable consumer, then pull from it."""
+        from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+        config = ConsumerConfig(
+            name=desk.consumer, durable_name=desk.consumer, filter_subject=desk.subject,
+            ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.NEW,
+            ack_wait=self._ack_wait_s, max_ack_pending=1000)
+        await js.add_consumer(self._stream, config)
+        return await js.pull_subscribe_bind(consumer=desk.consumer, stream=self._stream)
+
+    async def _pull(self, sub: Any) -> None:
+        import nats.errors
+
+        assert self._nc is not None
+        while not self._nc.is_closed:
+            try:
+                messages = await sub.fetch(self._fetch_batch, timeout=self._fetch_wait_s)
+            except nats.errors.TimeoutError:
+                continue
+            except (nats.errors.ConnectionReconnectingError, nats.errors.ConnectionClosedError,
+                    nats.errors.NoRespondersError):
+                await asyncio.sleep(self._backoff[0])  # the client reconnects by itself
+                continue
+            for msg in messages:
+                await self._handle(msg)
+        raise ConnectionError("NATS connection closed")
+
+    # -- one message ---------------------------------------------------------------
+    async def _handle(self, msg: Msg) -> None:
+        try:
+            envelope = open_envelope(msg.data)
+        except BadEvent as exc:
+            log.warning("relay message dropped: %s", exc.reason)
+            await _settle(msg.term())
+            return
+        if envelope.event_id in self._seen:  # redelivered after a lost ack or a failover
+            await _settle(msg.ack())
+            return
+        event = SourcedEvent(envelope.event_id, envelope.payload, envelope.received_at,
+                             live=is_live(envelope.received_at, self._clock(),
+                                          self._stale_after_s))
+        try:
+            self._sink(event)
+        except BadEvent as exc:
+            log.warning("relay event %s unusable: %s", envelope.event_id, exc.reason)
+            await _settle(msg.term())
+            return
+        except Exception:
+            log.exception("relay event %s: handler failed", envelope.event_id)
+            await _settle(msg.term())
+            return
+        self._remember(envelope.event_id)
+        self.delivered += 1
+        await _settle(msg.ack())
+
+    def _remember(self, event_id: str) -> None:
+        self._seen[event_id] = None
+        while len(self._seen) > _SEEN_KEPT:
+            self._seen.popitem(last=False)
+
+
+async def _settle(ack: Any) -> None:
+    """An ack lost to a dropped connection is redelivered later and deduplicated then."""
+    with contextlib.suppress(Exception):
+        await ack
