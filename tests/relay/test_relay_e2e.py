@@ -1,0 +1,92 @@
+"""End to end on loopback: sandbox -> relay -> NATS JetStream -> the app's session.
+
+The sandbox (the provider stand-in) delivers its webhooks to the relay; the
+app's session, built by ``composition.build_session`` with a relay
+configured, subscribes and feeds its EventIntake. With the relay configured
+the app registers no webhook of its own, and a forged post never arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import aiohttp
+
+from agentapp.api.client import make_http_client
+from agentapp.composition import RelayAccess, build_session
+from agentapp.core.call import CallEvent, EventKind
+from agentapp.core.events import CallRecordNotice
+from agentapp.relay.natsd import NatsCluster
+from agentapp.sandbox.thread import SandboxThread
+from agentapp.services.event_source import LiveState
+from agentapp.settings import Settings
+from agentapp.startup import StartPlan
+
+from .relay_support import ACCOUNT, SECRET, post, ring, running_relay, stream_messages
+
+DID = "+911143104567"
+
+
+async def until(predicate: Callable[[], object], within: float = 20.0) -> None:
+    deadline = time.monotonic() + within
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+def test_inbound_call_at_the_sandbox_reaches_the_app_through_the_relay(
+        sandbox: SandboxThread, nats_single: NatsCluster, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        http = make_http_client("test", timeout=5.0)
+        async with running_relay(nats_single.urls) as relay, aiohttp.ClientSession() as raw:
+            await until(lambda: relay.ready)
+            await asyncio.to_thread(sandbox.control, "POST", "/_sandbox/webhook",
+                                    {"url": relay.webhook_url, "secret": SECRET})
+            plan = StartPlan("account", sandbox.base_url, "2101", DID, sandbox.token)
+            access = RelayAccess(tuple(nats_single.urls), ACCOUNT)
+            services = await build_session(plan, http, Settings(tmp_path / "settings.json"),
+                                           register_webhook=False, relay=access)
+            try:
+                assert services.events.kind == "relay" and services.receiver is None
+                events: list[CallEvent | None] = []
+                records: list[CallRecordNotice | None] = []
+                services.intake.events.subscribe(events.append)
+                services.intake.records.subscribe(records.append)
+                await until(lambda: services.live.value is LiveState.CONNECTED)
+                info = await asyncio.to_thread(sandbox.control, "GET", "/_sandbox/info")
+                assert info["webhook_url"] == relay.webhook_url  # the app registered nothing
+
+                # a forged ring for this extension is refused at the relay
+                status, _ = await post(raw, relay.webhook_url, ring(logid=99), secret=None)
+                assert status == 401
+
+                answer = await asyncio.to_thread(
+                    sandbox.control, "POST", "/_sandbox/inbound",
+                    {"from": "09812345678", "did": DID, "ext_no": "2101",
+                     "outcome": "answered", "talk_seconds": 1})
+                logid = str(answer["logid"])
+                # another extension's call never reaches this desktop
+                await asyncio.to_thread(
+                    sandbox.control, "POST", "/_sandbox/inbound",
+                    {"from": "09812345679", "did": "+918044475500", "ext_no": "2102",
+                     "outcome": "missed"})
+                await until(lambda: any(r and r.recordid == logid for r in records))
+                kinds = [e.kind for e in events if e]
+                assert kinds[0] is EventKind.RING and kinds[-1] is EventKind.HANGUP
+                ring_event = next(e for e in events if e)
+                assert (ring_event.call_type, ring_event.client_no) == ("incoming",
+                                                                        "9812345678")
+                # the other extension's ring is in the stream, yet never arrived here
+                stored = await stream_messages(nats_single.urls)
+                assert any(m.subject == "ivr.acme.ext.2102" for m in stored)
+                await asyncio.sleep(0.3)
+                assert {e.logid for e in events if e} == {logid}
+            finally:
+                await services.close()
+            assert services.live.value is LiveState.OFF
+        await http.aclose()
+
+    asyncio.run(scenario())
