@@ -1,7 +1,9 @@
-"""``python -m bench [click|webhook|startup|memory ...]``: run benches, print one table.
+"""``python -m bench [click|webhook|startup|memory|relay ...]``: run benches, print one table.
 
-With no names every bench runs. Figures are ratios against a baseline measured
-in the same run, next to the absolute medians and p95s (docs/performance.md).
+With no names every bench runs except ``relay`` (opt-in: ~3 minutes of load,
+500 NATS connections; it prints its own table, see bench/relay.py). Figures are
+ratios against a baseline measured in the same run, next to the absolute
+medians and p95s (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bench.harness import isolate_home, run_qt
 from bench.stats import Row, markdown, table
 
 BENCHES = ("click", "webhook", "startup", "memory", "history")
+OPT_IN = ("relay",)
 
 
 def _in_qt(names: Sequence[str], iterations: int, warmup: int) -> list[Row]:
@@ -46,9 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args(argv)
     names = args.benches or list(BENCHES)
-    unknown = sorted(set(names) - set(BENCHES))
+    unknown = sorted(set(names) - set(BENCHES) - set(OPT_IN))
     if unknown:
-        parser.error(f"unknown bench {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
+        parser.error(f"unknown bench {', '.join(unknown)}; choose from "
+                     f"{', '.join(BENCHES + OPT_IN)}")
     isolate_home()
     started = time.perf_counter()
     rows: list[Row] = []
@@ -69,7 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
           f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}; "
           f"took {time.perf_counter() - started:.1f} s")
-    print(markdown(rows) if args.markdown else table(rows))
+    if rows:
+        print(markdown(rows) if args.markdown else table(rows))
+    if "relay" in names:
+        from bench import relay
+
+        print(relay.table(relay.run()))
     return 0
 
 

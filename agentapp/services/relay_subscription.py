@@ -84,6 +84,7 @@ class RelaySubscription:
         self._nc: Client | None = None
         self.state: Observable[LiveState] = Observable(LiveState.OFF)
         self.delivered = 0
+        self.redelivered = 0  # copies dropped by event id (a lost ack, a failover)
 
     async def start(self) -> None:
         if self._task is None:
@@ -181,6 +182,7 @@ class RelaySubscription:
             await _settle(msg.term())
             return
         if envelope.event_id in self._seen:  # redelivered after a lost ack or a failover
+            self.redelivered += 1
             await _settle(msg.ack())
             return
         event = SourcedEvent(envelope.event_id, envelope.payload, envelope.received_at,
