@@ -113,12 +113,16 @@ class RelaySubscription:
                 subs = [await self._bind(js, f) for f in self._filters]
                 self.state.set(LiveState.CONNECTED)
                 delay = self._backoff[0]
-                await asyncio.gather(*(self._pull(sub) for sub in subs))
+                async with asyncio.TaskGroup() as group:  # one fails: all stop, reconnect
+                    for sub in subs:
+                        group.create_task(self._pull(sub))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # no server, auth refused, connection closed
-                log.warning("relay subscription: %s; retrying in %.1f s",
-                            type(exc).__name__, delay)
+                name = type(exc).__name__
+                if isinstance(exc, ExceptionGroup):
+                    name = ", ".join(type(e).__name__ for e in exc.exceptions)
+                log.warning("relay subscription: %s; retrying in %.1f s", name, delay)
             await self._close()
             self.state.set(LiveState.RECONNECTING)
             await asyncio.sleep(delay)
@@ -159,8 +163,9 @@ class RelaySubscription:
     async def _pull(self, sub: Any) -> None:
         import nats.errors
 
-        assert self._nc is not None
-        while not self._nc.is_closed:
+        nc = self._nc
+        assert nc is not None
+        while not nc.is_closed:
             try:
                 messages = await sub.fetch(self._fetch_batch, timeout=self._fetch_wait_s)
             except nats.errors.TimeoutError:
