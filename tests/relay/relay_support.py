@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 import nats
+import nats.errors
 
 from agentapp.core.signature import signed_headers
 from agentapp.relay import RelayConfig, RelayServer
@@ -54,14 +55,24 @@ async def post(session: aiohttp.ClientSession, url: str, payload: dict[str, Any]
         return answer.status, await answer.json(content_type=None)
 
 
-async def stream_messages(urls: list[str], account: str = ACCOUNT) -> list[Any]:
-    """Every message in the account's stream (as an admin would see them)."""
-    nc = await nats.connect(urls)
-    try:
-        js = nc.jetstream()
-        info = await js.stream_info(stream_name(account))
-        return [await js.get_msg(stream_name(account), seq)
-                for seq in range(info.state.first_seq, info.state.last_seq + 1)
-                if info.state.messages]
-    finally:
-        await nc.close()
+async def stream_messages(urls: list[str], account: str = ACCOUNT,
+                          within_s: float = 30.0) -> list[Any]:
+    """Every message in the account's stream (as an admin would see them).
+
+    Retried until ``within_s``: right after a cluster lost a node the API may
+    time out while a new stream leader settles.
+    """
+    deadline = time.monotonic() + within_s
+    while True:
+        nc = await nats.connect(urls)
+        try:
+            js = nc.jetstream(timeout=5)
+            info = await js.stream_info(stream_name(account))
+            return [await js.get_msg(stream_name(account), seq)
+                    for seq in range(info.state.first_seq, info.state.last_seq + 1)
+                    if info.state.messages]
+        except nats.errors.TimeoutError:
+            if time.monotonic() > deadline:
+                raise
+        finally:
+            await nc.close()

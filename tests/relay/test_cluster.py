@@ -71,13 +71,14 @@ def test_killing_the_stream_leader_mid_burst_loses_and_duplicates_nothing(
             sent = asyncio.Semaphore(10)
 
             async def one(n: int) -> int:
+                await asyncio.sleep(n * 0.01)  # a burst of ~1.5 s, 100 events/s
                 async with sent:
                     return await deliver_like_a_provider(http, relay.webhook_url, n)
 
             burst = [asyncio.create_task(one(n)) for n in range(BURST)]
             await until(lambda: len(seen) >= BURST // 3)
-            await asyncio.to_thread(victim.kill)
             at_kill = len(seen)
+            await asyncio.to_thread(victim.kill)
             attempts = await asyncio.gather(*burst)
             await until(lambda: len(seen) >= BURST, within=40)
             await asyncio.sleep(2.5)  # > ack_wait: any redelivery would have shown by now
