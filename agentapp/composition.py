@@ -109,6 +109,7 @@ class RelayAccess:
     creds: str = field(default="", repr=False)
     webhook_url: str = ""  # the relay's URL, registered only on request
     webhook_secret: str = field(default="", repr=False)
+    clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
 
 
 async def build_session(
@@ -175,7 +176,7 @@ async def start_relay(services: SessionServices, relay: RelayAccess) -> None:
     try:
         target = RelayTarget(relay.urls, relay.account, session.ext_no,
                              (session.did,) if session.did else (), relay.creds)
-        source = RelaySubscription(target, intake_sink(services.intake))
+        source = RelaySubscription(target, intake_sink(services.intake), clock=relay.clock)
     except ValueError as exc:
         log.warning("team relay not used (%s): live call events are off", exc)
         return

@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -87,6 +88,86 @@ def test_inbound_call_at_the_sandbox_reaches_the_app_through_the_relay(
             finally:
                 await services.close()
             assert services.live.value is LiveState.OFF
+        await http.aclose()
+
+    asyncio.run(scenario())
+
+
+class ShiftedClock:
+    """The desktop's clock: wall time plus an offset the test moves."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+def test_calls_while_the_app_is_closed_replay_into_history_without_popping(
+        sandbox: SandboxThread, nats_single: NatsCluster, tmp_path: Path) -> None:
+    clock = ShiftedClock()
+
+    async def session(access: RelayAccess, http: object) -> object:
+        plan = StartPlan("account", sandbox.base_url, "2101", DID, sandbox.token)
+        services = await build_session(plan, http, Settings(tmp_path / "settings.json"),
+                                       register_webhook=False, relay=access)  # type: ignore[arg-type]
+        return services  # subscribing now, before any await, misses no delivery
+
+    async def inbound(outcome: str, caller: str) -> str:
+        answer = await asyncio.to_thread(
+            sandbox.control, "POST", "/_sandbox/inbound",
+            {"from": caller, "did": DID, "ext_no": "2101", "outcome": outcome,
+             "talk_seconds": 1})
+        return str(answer["logid"])
+
+    async def all_delivered() -> bool:
+        rows = (await asyncio.to_thread(sandbox.control, "GET", "/_sandbox/deliveries"))["data"]
+        return bool(rows) and all(r["state"] == "delivered" for r in rows)
+
+    async def scenario() -> None:
+        http = make_http_client("test", timeout=5.0)
+        async with running_relay(nats_single.urls) as relay:
+            await until(lambda: relay.ready)
+            await asyncio.to_thread(sandbox.control, "POST", "/_sandbox/webhook",
+                                    {"url": relay.webhook_url, "secret": SECRET})
+            access = RelayAccess(tuple(nats_single.urls), ACCOUNT, clock=clock)
+            first: Any = await session(access, http)
+            await until(lambda: first.live.value is LiveState.CONNECTED)
+            await first.close()  # the app quits (its durable consumer stays)
+
+            missed = await inbound("missed", "09812345670")
+            answered = await inbound("answered", "09812345671")
+            deadline = time.monotonic() + 20
+            while not await all_delivered():
+                assert time.monotonic() < deadline, "sandbox deliveries did not finish"
+                await asyncio.sleep(0.05)
+
+            clock.offset = 600.0  # the app starts again ten minutes later
+            second: Any = await session(access, http)
+            pops: list[CallEvent | None] = []
+            history: list[CallEvent | None] = []
+            records: list[CallRecordNotice | None] = []
+            second.intake.events.subscribe(pops.append)
+            second.intake.history.subscribe(history.append)
+            second.intake.records.subscribe(records.append)
+            try:
+                await until(lambda: second.live.value is LiveState.CONNECTED)
+                await until(lambda: sum(1 for e in history if e) == 5)
+                await until(lambda: {r.recordid for r in records if r} == {missed, answered})
+                replayed = [e for e in history if e]
+                assert sorted((e.logid, e.kind) for e in replayed) == sorted([
+                    (missed, EventKind.RING), (missed, EventKind.HANGUP),
+                    (answered, EventKind.RING), (answered, EventKind.ANSWER),
+                    (answered, EventKind.HANGUP)])
+                assert pops == []  # no stale ring popped or reached the tracker
+
+                clock.offset = 0.0  # time runs on; a new call rings now: live, it pops
+                live = await inbound("missed", "09812345672")
+                await until(lambda: any(e and e.logid == live and e.kind is EventKind.RING
+                                        for e in pops))
+                assert all(e and e.logid == live for e in pops)
+            finally:
+                await second.close()
         await http.aclose()
 
     asyncio.run(scenario())
