@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import httpx
 
 from agentapp.api.client import make_http_client
 from agentapp.composition import RelayAccess, build_session
@@ -107,10 +108,10 @@ def test_calls_while_the_app_is_closed_replay_into_history_without_popping(
         sandbox: SandboxThread, nats_single: NatsCluster, tmp_path: Path) -> None:
     clock = ShiftedClock()
 
-    async def session(access: RelayAccess, http: object) -> object:
+    async def session(access: RelayAccess, http: httpx.AsyncClient) -> Any:
         plan = StartPlan("account", sandbox.base_url, "2101", DID, sandbox.token)
         services = await build_session(plan, http, Settings(tmp_path / "settings.json"),
-                                       register_webhook=False, relay=access)  # type: ignore[arg-type]
+                                       register_webhook=False, relay=access)
         return services  # subscribing now, before any await, misses no delivery
 
     async def inbound(outcome: str, caller: str) -> str:
