@@ -133,7 +133,7 @@ async def build_session(
     session = Session(plan.base_url, plan.ext_no, plan.did, is_sandbox)
     connectivity = ConnectivityMonitor(client.disposition_statuses)
     status = StatusService(client, connectivity=connectivity)
-    tracker = CallTracker(client, webhook_healthy=lambda: _receiver_healthy(services))
+    tracker = CallTracker(client, webhook_healthy=lambda: services.events.healthy)
     hours = (_hhmm(settings.get(DIAL_CALLING_HOURS_START)),
              _hhmm(settings.get(DIAL_CALLING_HOURS_END)))
     dialing = DialingService(client, tracker, status, connectivity, lambda: session,
@@ -195,10 +195,6 @@ async def register_relay(services: SessionServices, relay: RelayAccess) -> str:
     log.info("registered the team relay as the account's webhook (%s)",
              "signed" if relay.webhook_secret else "unsigned")
     return "Registered: the account's live call events now go to the team relay."
-
-
-def _receiver_healthy(services: SessionServices) -> bool:
-    return services.receiver is not None and services.receiver.healthy
 
 
 async def start_receiver(services: SessionServices, settings: Settings) -> str:

@@ -51,6 +51,11 @@ class EventSource(Protocol):
     kind: str
     state: Observable[LiveState]
 
+    @property
+    def healthy(self) -> bool:
+        """Proven: connected and at least one event arrived (the tracker polls less)."""
+        ...
+
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -79,6 +84,10 @@ class PollingSource:
     def __init__(self) -> None:
         self.state: Observable[LiveState] = Observable(LiveState.OFF)
 
+    @property
+    def healthy(self) -> bool:
+        return False
+
     async def start(self) -> None:
         return None
 
@@ -94,6 +103,10 @@ class ReceiverSource:
     def __init__(self, receiver: WebhookReceiver) -> None:
         self.receiver = receiver
         self.state: Observable[LiveState] = Observable(LiveState.OFF)
+
+    @property
+    def healthy(self) -> bool:
+        return self.receiver.healthy
 
     async def start(self) -> None:
         await self.receiver.start()

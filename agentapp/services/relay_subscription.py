@@ -86,6 +86,10 @@ class RelaySubscription:
         self.delivered = 0
         self.redelivered = 0  # copies dropped by event id (a lost ack, a failover)
 
+    @property
+    def healthy(self) -> bool:
+        return self.state.value is LiveState.CONNECTED and self.delivered > 0
+
     async def start(self) -> None:
         if self._task is None:
             self.state.set(LiveState.RECONNECTING)

@@ -32,3 +32,4 @@ def test_strip_follows_the_event_source_state(qtbot: QtBot) -> None:
 def test_polling_is_honest_about_having_no_live_events() -> None:
     source = PollingSource()
     assert source.kind == "polling" and source.state.value is LiveState.OFF
+    assert not source.healthy
