@@ -7,6 +7,12 @@ back. Each message is acknowledged only after the sink handled it; one the
 sink cannot use is terminated (never redelivered forever). Redeliveries
 (a lost ack, a node failover) are dropped by event id. Events older than
 ``stale_after_s`` are delivered with ``live=False``: history, never a pop.
+
+Known limit: a message published while a stopped app's last pull request
+is still open on the server (up to ``fetch_wait_s``) goes to that dead
+request and is redelivered after ``ack_wait_s``, so it can arrive after
+later events of the same call (the call state machine merges out-of-order
+facts; the history keeps each event's own relay time).
 """
 
 from __future__ import annotations
