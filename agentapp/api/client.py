@@ -43,7 +43,7 @@ from agentapp.api.transport import ApiTransport
 from agentapp.core.urls import insecure_url_reason
 
 # Parse this many log records between yields to the event loop (the UI thread).
-_RECORDS_PER_SLICE = 500
+_RECORDS_PER_SLICE = 200
 
 
 async def _records(body: object, parse_one: pl.RecordParser, key: str = "data"

@@ -25,7 +25,7 @@ class _Fallback(Exception):
     """The document is not ``{key: value, ...}`` as expected: decode it in one go."""
 
 
-async def loads_cooperatively(text: str, *, every: int = 500) -> Any:
+async def loads_cooperatively(text: str, *, every: int = 200) -> Any:
     """``json.loads(text)``, yielding to the event loop every ``every`` array items.
 
     Raises ``json.JSONDecodeError`` (or ``RecursionError``) exactly where
