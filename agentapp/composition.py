@@ -13,12 +13,13 @@ import secrets as pysecrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from datetime import time as dtime
 
 import httpx
 
 from agentapp.api.client import IvrClient
+from agentapp.api.coerce import today_ist
 from agentapp.api.errors import ApiError
 from agentapp.core.session import Session
 from agentapp.core.urls import is_loopback_url
@@ -61,6 +62,24 @@ def _hhmm(text: str) -> dtime:
     return dtime(int(hours), int(minutes))
 
 
+@dataclass(frozen=True)
+class SessionClock:
+    """Where one session reads the time: the system's in the app, a pinned one in tests.
+
+    ``wall`` is epoch seconds (call timelines, the repeat-dial window, webhook
+    signature ages); ``local_now`` is the agent's local time of day (calling
+    hours); ``account_today`` is the account's calendar day (IST: the call-log
+    date ranges the API understands).
+    """
+
+    wall: Callable[[], float] = field(default=time.time)
+    local_now: Callable[[], datetime] = field(default=datetime.now)
+    account_today: Callable[[], date] = field(default=today_ist)
+
+
+SYSTEM_CLOCK = SessionClock()
+
+
 @dataclass
 class SessionServices:
     session: Session
@@ -84,6 +103,7 @@ class SessionServices:
         self.events = source
         self._unfollow = source.state.subscribe(self.live.set)
         self.live.set(source.state.value)
+    clock: SessionClock = SYSTEM_CLOCK
 
     async def close(self) -> None:
         """Cancel every task this session owns; the shared http client stays open."""
@@ -116,6 +136,7 @@ async def build_session(
     plan: StartPlan, http: httpx.AsyncClient, settings: Settings, *, register_webhook: bool,
     profile: str = "default",
     relay: RelayAccess | None = None,
+    clock: SessionClock = SYSTEM_CLOCK,
 ) -> SessionServices:
     """Wire the services for ``plan`` and start their background work.
 
@@ -128,22 +149,23 @@ async def build_session(
     must not be able to make us replace it.
     """
     client = IvrClient(plan.base_url, plan.token, http=http,
-                       path_overrides=settings.get(API_PATH_OVERRIDES))
+                       path_overrides=settings.get(API_PATH_OVERRIDES), today=clock.account_today)
     is_sandbox = plan.kind == "demo" or await client.is_sandbox()
     session = Session(plan.base_url, plan.ext_no, plan.did, is_sandbox)
     connectivity = ConnectivityMonitor(client.disposition_statuses)
-    status = StatusService(client, connectivity=connectivity)
-    tracker = CallTracker(client, webhook_healthy=lambda: services.events.healthy)
+    status = StatusService(client, connectivity=connectivity, clock=clock.wall)
+    tracker = CallTracker(client, clock.wall,
+                          webhook_healthy=lambda: services.events.healthy)
     hours = (_hhmm(settings.get(DIAL_CALLING_HOURS_START)),
              _hhmm(settings.get(DIAL_CALLING_HOURS_END)))
     dialing = DialingService(client, tracker, status, connectivity, lambda: session,
-                             clock=time.time, calling_hours=hours, now_local=datetime.now,
+                             clock=clock.wall, calling_hours=hours, now_local=clock.local_now,
                              region=settings.get(PHONE_DEFAULT_REGION))
-    intake = EventIntake(tracker.feed)
-    recent = RecentCalls(client, plan.ext_no)
+    intake = EventIntake(tracker.feed, clock=clock.wall)
+    recent = RecentCalls(client, plan.ext_no, today=clock.account_today)
     tracker.changed.subscribe(recent.call_ended)
     services = SessionServices(session, client, connectivity, status, tracker, dialing, intake,
-                               recent)
+                               recent, clock=clock)
     services.history = await open_history(
         client, profile=profile, server="demo" if plan.kind == "demo" else plan.base_url,
         ext_no=plan.ext_no, backfill_days=settings.get(HISTORY_BACKFILL_DAYS),
@@ -208,7 +230,8 @@ async def start_receiver(services: SessionServices, settings: Settings) -> str:
     secret = pysecrets.token_urlsafe(24) if settings.get(WEBHOOK_SECRET_ENABLED) else None
     receiver = WebhookReceiver(services.intake, host=settings.get(WEBHOOK_HOST),
                                port=settings.get(WEBHOOK_PORT), secret=secret,
-                               public_url=settings.get(WEBHOOK_PUBLIC_URL) or None)
+                               public_url=settings.get(WEBHOOK_PUBLIC_URL) or None,
+                               clock=services.clock.wall)
     try:
         url = await receiver.start()
         await services.client.register_webhook(url, secret or "")

@@ -18,7 +18,9 @@ from agentapp import __version__
 from agentapp.api.client import make_http_client
 from agentapp.cli import LaunchRequest, take_env_relay, take_env_token
 from agentapp.composition import (
+    SYSTEM_CLOCK,
     RelayAccess,
+    SessionClock,
     SessionServices,
     build_session,
     register_relay,
@@ -70,8 +72,10 @@ class AppRuntime:
     def __init__(self, app: QApplication, launch: LaunchRequest, single: SingleInstance, *,
                  secrets: AsyncSecretStore | None = None, install_hooks: bool = True,
                  env_token: str | None = None,
-                 env_relay: tuple[str, str] | None = None) -> None:
+                 env_relay: tuple[str, str] | None = None,
+                 clock: SessionClock = SYSTEM_CLOCK) -> None:
         self._app = app
+        self._clock = clock  # every session reads the time here (tests pin it)
         self._launch = launch
         self._single = single
         self._install_hooks = install_hooks
@@ -199,6 +203,11 @@ class AppRuntime:
     def settings(self) -> Settings:
         return self._settings
 
+    @property
+    def http(self) -> httpx.AsyncClient | None:
+        """The one shared AsyncClient: created by ``run()``, closed when it returns."""
+        return self._http
+
     async def restart_session(self) -> bool:
         """Rebuild the current session, e.g. after settings it reads at start changed."""
         return await self.switch(self._plan) if self._plan is not None else False
@@ -250,7 +259,8 @@ class AppRuntime:
                 services = await build_session(plan, self._require_http(), self._settings,
                                                register_webhook=self._launch.register_webhook,
                                                profile=self._launch.profile,
-                                               relay=await self._relay_access())
+                                               relay=await self._relay_access(),
+                                               clock=self._clock)
             except Exception:
                 log.exception("could not start the session")
                 return False
