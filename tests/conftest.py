@@ -1,8 +1,13 @@
-"""Shared fixtures: a real sandbox on a free loopback port, temp dirs, strict CI.
+"""Shared fixtures: a real sandbox on a free loopback port, temp dirs, a qasync loop.
 
 Qt runs offscreen unless a test asks for a real X server (Xvfb in CI). In CI
 (``AGENTAPP_CI_STRICT=1``, set by ``.ci/run``) a missing service is a failure,
-never a skip: see ``services_available.need_service``.
+never a skip: see ``testkit.strict.need_service``. The helpers themselves live
+in ``testkit/`` (shared with ``bench/``).
+
+Nothing may depend on the machine: Hypothesis has no per-example deadline (a
+loaded CI machine is not a bug), and a dialog a test leaves open fails that
+test and is closed, so it cannot block the tests after it.
 """
 
 from __future__ import annotations
@@ -12,11 +17,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtWidgets import QApplication
+
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
+from testkit.homes import private_xdg_tree
+from testkit.qt_loop import QtLoop, close_loop, open_loop
+
+pytest_plugins = ["pytester", "testkit.pytest_dialogs"]
+
+settings.register_profile("agentapp", deadline=None)
+settings.load_profile("agentapp")
 
 
 @pytest.fixture
@@ -34,12 +49,16 @@ def sandbox(sandbox_config: SandboxConfig) -> Iterator[SandboxThread]:
 @pytest.fixture
 def data_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point platformdirs (config, data, state, cache, logs) at a temp tree."""
-    for var, sub in (
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_STATE_HOME", "state"),
-        ("XDG_CACHE_HOME", "cache"),
-    ):
-        (tmp_path / sub).mkdir()
-        monkeypatch.setenv(var, str(tmp_path / sub))
+    for var, value in private_xdg_tree(tmp_path).items():
+        monkeypatch.setenv(var, value)
     return tmp_path
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[QtLoop]:
+    """A qasync loop for the test body: ``qloop.run(scenario())``."""
+    loop = open_loop(qapp)
+    try:
+        yield QtLoop(loop)
+    finally:
+        close_loop(loop)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from services_available import need_service
 
 import agentapp
 from agentapp import resources
+from testkit.strict import need_service
 
 REPO = Path(__file__).resolve().parents[1]
 LINUX = REPO / "packaging" / "linux"

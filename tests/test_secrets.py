@@ -9,8 +9,6 @@ import keyring.backends.fail
 import keyring.backends.null
 import pytest
 from keyring.backends.chainer import ChainerBackend
-from keyring_memory import BrokenKeyring, MemoryKeyring
-from services_available import need_service
 
 from agentapp.secrets import (
     SERVICE_NAME,
@@ -20,6 +18,8 @@ from agentapp.secrets import (
     SecretStoreError,
     backend_is_secure,
 )
+from testkit.keyrings import BrokenKeyring, MemoryKeyring
+from testkit.strict import need_service
 
 
 def test_round_trip_uses_service_name_and_profile_as_username() -> None:

@@ -6,21 +6,25 @@ really reached the "platform"; timelines arrive by webhook or by polling.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
+from datetime import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
-from qt_async import QtLoop, wait_until
+from pytestqt.qtbot import QtBot
 
 from agentapp.core.call import EndReason, Phase
 from agentapp.sandbox import SandboxConfig
-from agentapp.settings import DIAL_CALLING_HOURS_END, DIAL_CALLING_HOURS_START
+from agentapp.ui.call_card import CallCard
+from testkit.apps import AppUnderTest, StartApp
+from testkit.dialogs import open_question
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 
 CUSTOMER = "9876543210"
 
@@ -30,22 +34,42 @@ def sandbox_config() -> SandboxConfig:
     return SandboxConfig(host="127.0.0.1", port=0, seed=3, speed=40.0, history=20)
 
 
-def _card_for(app, number_digits: str):  # type: ignore[no-untyped-def]
+def _card_for(app: AppUnderTest, number_digits: str) -> CallCard | None:
     for card in app.window.cards():
         if card.timeline.customer.replace(" ", "").endswith(number_digits):
             return card
     return None
 
 
-async def _ended(app, digits: str, within: float = 15.0):  # type: ignore[no-untyped-def]
+async def _ended(app: AppUnderTest, digits: str, within: float = 15.0) -> CallCard:
     def done() -> bool:
         card = _card_for(app, digits)
         return card is not None and card.timeline.phase is Phase.ENDED
     await wait_until(done, within, f"the call to {digits} to end")
-    return _card_for(app, digits)
+    card = _card_for(app, digits)
+    assert card is not None
+    return card
 
 
-def test_type_and_enter_places_one_call_that_completes(qloop: QtLoop, qtbot, start_app) -> None:
+class Outcomes:
+    """What the dial facade reported for each request: placed, refused or a question."""
+
+    def __init__(self, app: AppUnderTest) -> None:
+        self.placed: list[object] = []
+        self.refused: list[str] = []
+        self.questions: list[str] = []
+        dial = app.runtime.dial
+        dial.placed.connect(self.placed.append)
+        dial.refused.connect(self.refused.append)
+        dial.confirm_needed.connect(lambda _target, text: self.questions.append(text))
+
+    @property
+    def count(self) -> int:
+        return len(self.placed) + len(self.refused) + len(self.questions)
+
+
+def test_type_and_enter_places_one_call_that_completes(qloop: QtLoop, qtbot: QtBot,
+                                                         start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
         window = app.window
@@ -67,7 +91,7 @@ def test_type_and_enter_places_one_call_that_completes(qloop: QtLoop, qtbot, sta
     qloop.run(scenario())
 
 
-def test_webhook_events_drive_the_timeline(qloop: QtLoop, start_app) -> None:
+def test_webhook_events_drive_the_timeline(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
         services = app.runtime.services
@@ -87,7 +111,7 @@ def test_webhook_events_drive_the_timeline(qloop: QtLoop, start_app) -> None:
     qloop.run(scenario())
 
 
-def test_polling_alone_follows_a_call(qloop: QtLoop, start_app) -> None:
+def test_polling_alone_follows_a_call(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
         services = app.runtime.services
@@ -108,7 +132,8 @@ def test_polling_alone_follows_a_call(qloop: QtLoop, start_app) -> None:
     ("9876543298", EndReason.FAILED, "again_button"),
 ])
 def test_customer_outcomes_show_reason_and_next_action(
-        qloop: QtLoop, start_app, number: str, reason: EndReason, button: str) -> None:
+        qloop: QtLoop, start_app: StartApp, number: str, reason: EndReason,
+        button: str) -> None:
     async def scenario() -> None:
         app = await start_app()
         app.sandbox.control("POST", "/_sandbox/speed", {"speed": 200})
@@ -122,7 +147,7 @@ def test_customer_outcomes_show_reason_and_next_action(
     qloop.run(scenario())
 
 
-def test_agent_who_does_not_answer_is_told(qloop: QtLoop, start_app) -> None:
+def test_agent_who_does_not_answer_is_told(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app(extension="2105")
         app.sandbox.control("POST", "/_sandbox/speed", {"speed": 200})
@@ -134,17 +159,22 @@ def test_agent_who_does_not_answer_is_told(qloop: QtLoop, start_app) -> None:
     qloop.run(scenario())
 
 
-def test_double_click_places_exactly_one_call(qloop: QtLoop, qtbot, start_app) -> None:
+def test_double_click_places_exactly_one_call(qloop: QtLoop, qtbot: QtBot,
+                                             start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
+        outcomes = Outcomes(app)
         app.window.dial.number.setText(CUSTOMER)
         app.window.dial.call_button.click()
         app.window.dial.call_button.click()
         qtbot.keyClick(app.window.dial.number, Qt.Key.Key_Return)
-        await _ended(app, CUSTOMER)
-        app.window.dial.call_button.click()  # same number again within the window
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: outcomes.count == 3, 10, "an answer to each of the 3 requests")
+        assert (len(outcomes.placed), len(outcomes.refused)) == (1, 2), outcomes.refused
+        app.window.dial.call_button.click()  # same number again, seconds after the first
+        await wait_until(lambda: outcomes.count == 4, 10, "an answer to the 4th request")
+        assert "just dialled" in outcomes.refused[-1]
         assert len(app.calls()) == 1
+        await _ended(app, CUSTOMER)
     qloop.run(scenario())
 
 
@@ -156,7 +186,8 @@ def test_double_click_places_exactly_one_call(qloop: QtLoop, qtbot, start_app) -
     ("2101", "+912261234567", CUSTOMER, "inactive"),
 ])
 def test_guards_refuse_with_a_clear_message_and_no_call(
-        qloop: QtLoop, start_app, extension: str, did: str, number: str, expected: str) -> None:
+        qloop: QtLoop, start_app: StartApp, extension: str, did: str, number: str,
+        expected: str) -> None:
     async def scenario() -> None:
         app = await start_app(extension=extension, did=did)
         services = app.runtime.services
@@ -170,7 +201,7 @@ def test_guards_refuse_with_a_clear_message_and_no_call(
     qloop.run(scenario())
 
 
-def test_offline_refuses_with_a_message(qloop: QtLoop, start_app) -> None:
+def test_offline_refuses_with_a_message(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
         app.sandbox.control("POST", "/_sandbox/faults", {"drop_rate": 1.0})
@@ -188,40 +219,72 @@ def test_offline_refuses_with_a_message(qloop: QtLoop, start_app) -> None:
     qloop.run(scenario())
 
 
-def test_outside_calling_hours_asks_first(qloop: QtLoop, start_app, qapp) -> None:
+def test_inside_calling_hours_dials_without_asking(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
-        settings = app.runtime.settings
-        # A one-minute window twelve hours away from now: certainly outside.
-        from datetime import datetime, timedelta
-        start = (datetime.now() + timedelta(hours=12)).strftime("%H:%M")
-        end = (datetime.now() + timedelta(hours=12, minutes=1)).strftime("%H:%M")
-        settings.set(DIAL_CALLING_HOURS_START, start)
-        settings.set(DIAL_CALLING_HOURS_END, end)
-        await settings.asave()
-        assert await app.runtime.restart_session()
+        app.local_time.at = time(20, 59)  # the pinned hours are 09:00-21:00
+        outcomes = Outcomes(app)
         app.window.dial.number.setText(CUSTOMER)
         app.window.dial.call_button.click()
-
-        def question() -> QMessageBox | None:
-            for w in qapp.topLevelWidgets():
-                if isinstance(w, QMessageBox) and w.isVisible():
-                    return w
-            return None
-        await wait_until(question, 5, "the calling-hours question")
-        box = question()
-        assert box is not None and "calling hours" in box.text().lower()
-        box.button(QMessageBox.StandardButton.No).click()
-        await asyncio.sleep(0.2)
-        assert app.calls() == []
-        app.window.dial.call_button.click()
-        await wait_until(question, 5, "the question again")
-        question().button(QMessageBox.StandardButton.Yes).click()  # type: ignore[union-attr]
-        await wait_until(lambda: len(app.calls()) == 1, 5, "the confirmed call")
+        await wait_until(lambda: outcomes.count == 1, 10, "the dial's outcome")
+        assert len(outcomes.placed) == 1 and outcomes.questions == []
+        assert open_question(app.window) is None
+        assert len(app.calls()) == 1
+        await _ended(app, CUSTOMER)
     qloop.run(scenario())
 
 
-def test_dial_from_clipboard(qloop: QtLoop, start_app) -> None:
+async def _asked(app: AppUnderTest, outcomes: Outcomes, times: int) -> QMessageBox:
+    """Press Call and return the calling-hours question it raises (the ``times``-th)."""
+    app.window.dial.call_button.click()
+    await wait_until(lambda: len(outcomes.questions) == times, 10, "the calling-hours question")
+    box = open_question(app.window, "calling hours")
+    assert box is not None, [d.windowTitle() for d in app.window.findChildren(QMessageBox)]
+    assert "09:00–21:00" in box.text()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+    return box
+
+
+@pytest.mark.parametrize("local_time", [time(8, 59), time(21, 0)])
+def test_outside_calling_hours_no_sends_nothing(qloop: QtLoop, start_app: StartApp,
+                                                local_time: time) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        app.local_time.at = local_time
+        outcomes = Outcomes(app)
+        app.window.dial.number.setText(CUSTOMER)
+        box = await _asked(app, outcomes, 1)
+        assert app.calls() == []  # nothing is sent while the agent decides
+        box.button(QMessageBox.StandardButton.No).click()
+        assert open_question(app.window) is None
+        # Asking again proves the No left nothing in flight; the sandbox saw no call.
+        again = await _asked(app, outcomes, 2)
+        assert app.calls() == [] and outcomes.placed == [] and outcomes.refused == []
+        again.button(QMessageBox.StandardButton.No).click()
+        assert app.calls() == []
+    qloop.run(scenario())
+
+
+@pytest.mark.parametrize("local_time", [time(2, 30)])
+def test_outside_calling_hours_yes_places_exactly_one_call(
+        qloop: QtLoop, start_app: StartApp, local_time: time) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        app.local_time.at = local_time
+        outcomes = Outcomes(app)
+        app.window.dial.number.setText(CUSTOMER)
+        box = await _asked(app, outcomes, 1)
+        assert app.calls() == []
+        box.button(QMessageBox.StandardButton.Yes).click()
+        await wait_until(lambda: outcomes.placed, 10, "the confirmed call")
+        assert open_question(app.window) is None
+        assert len(app.calls()) == 1 and app.calls()[0]["to"] == CUSTOMER
+        await _ended(app, CUSTOMER)
+        assert len(app.calls()) == 1 and len(outcomes.placed) == 1
+    qloop.run(scenario())
+
+
+def test_dial_from_clipboard(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
         QGuiApplication.clipboard().setText("  tel:+91-98765-43210  ")
@@ -239,7 +302,7 @@ def _second_launch(profile: str, *args: str) -> subprocess.Popen[bytes]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def test_tel_link_from_a_second_process_prefills(qloop: QtLoop, start_app) -> None:
+def test_tel_link_from_a_second_process_prefills(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
         proc = _second_launch(app.profile, "tel:+91-98765-43210;phone-context=+91")
@@ -251,13 +314,16 @@ def test_tel_link_from_a_second_process_prefills(qloop: QtLoop, start_app) -> No
     qloop.run(scenario())
 
 
-def test_tel_link_with_dial_from_a_second_process_dials_once(qloop: QtLoop, start_app) -> None:
+def test_tel_link_with_dial_from_a_second_process_dials_once(
+        qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
+        outcomes = Outcomes(app)
         procs = [_second_launch(app.profile, "--dial", "tel:09876543210") for _ in range(2)]
         await wait_until(lambda: all(p.poll() is not None for p in procs), 30, "launches")
         assert [p.returncode for p in procs] == [0, 0]
-        await wait_until(lambda: len(app.calls()) == 1, 10, "the forwarded call")
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: outcomes.count == 2, 10, "an answer to both launches")
+        assert (len(outcomes.placed), len(outcomes.refused)) == (1, 1), outcomes.refused
         assert len(app.calls()) == 1
+        await _ended(app, CUSTOMER)
     qloop.run(scenario())

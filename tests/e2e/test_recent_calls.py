@@ -1,15 +1,21 @@
-"""Recent calls in the main window: a finished call appears on top; "Call back" dials."""
+"""Recent calls in the main window: a finished call appears on top; "Call back" dials.
+
+No test here sleeps and then counts: whether a row click dialled is read from the
+requests the window and the panel emit (synchronously, in the click), and the
+sandbox confirms. The harness pins calling hours and the app's local time.
+"""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from qt_async import QtLoop, wait_until
+from pytestqt.qtbot import QtBot
 
 from agentapp.sandbox import SandboxConfig
-from agentapp.settings import DIAL_CALLING_HOURS_END, DIAL_CALLING_HOURS_START
+from agentapp.ui.recent_calls import RecentCallsPanel
+from testkit.apps import AppUnderTest, StartApp
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 
 CUSTOMER = "9876543210"
 
@@ -19,10 +25,9 @@ def sandbox_config() -> SandboxConfig:
     return SandboxConfig(host="127.0.0.1", port=0, seed=5, speed=60.0, history=400)
 
 
-def test_finished_call_appears_and_call_back_dials(qloop: QtLoop, qtbot, start_app) -> None:
+def test_finished_call_appears_and_call_back_dials(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
-        await _all_day(app)
         panel = app.window.recent
         await wait_until(lambda: panel.model.rowCount() > 0, 10, "history to load")
         history = [panel.model.record(r) for r in range(panel.model.rowCount())]
@@ -50,16 +55,16 @@ def test_finished_call_appears_and_call_back_dials(qloop: QtLoop, qtbot, start_a
     qloop.run(scenario())
 
 
-async def _all_day(app) -> None:  # type: ignore[no-untyped-def]
-    """Calling hours that never ask: this file is not about the clock."""
-    settings = app.runtime.settings
-    settings.set(DIAL_CALLING_HOURS_START, "00:00")
-    settings.set(DIAL_CALLING_HOURS_END, "00:00")
-    await settings.asave()
-    assert await app.runtime.restart_session()
+class DialRequests:
+    """Every dial the window asks for: Call, Call back, a card's Retry all emit
+    ``dial_requested`` synchronously, in the click or key press that asks."""
+
+    def __init__(self, app: AppUnderTest) -> None:
+        self.requests: list[str] = []
+        app.window.dial_requested.connect(self.requests.append)
 
 
-async def _new_call_on_top(app, number: str) -> None:  # type: ignore[no-untyped-def]
+async def _new_call_on_top(app: AppUnderTest, number: str) -> None:
     """Place a call and wait until the app's own refresh lists it first (rows shift by one)."""
     services = app.runtime.services
     assert services is not None
@@ -71,15 +76,14 @@ async def _new_call_on_top(app, number: str) -> None:  # type: ignore[no-untyped
                      "the new call on top of the refreshed list")
 
 
-def _row_center(panel, row: int) -> QPoint:  # type: ignore[no-untyped-def]
+def _row_center(panel: RecentCallsPanel, row: int) -> QPoint:
     return panel.table.visualRect(panel.model.index(row, 1)).center()
 
 
 def test_refresh_between_selection_and_call_back_keeps_the_selected_call(
-        qloop: QtLoop, start_app) -> None:
+        qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
-        await _all_day(app)
         panel = app.window.recent
         await wait_until(lambda: panel.model.rowCount() > 3, 10, "history to load")
         chosen = panel.model.record(2)
@@ -98,10 +102,9 @@ def test_refresh_between_selection_and_call_back_keeps_the_selected_call(
 
 
 def test_double_click_fills_the_number_and_focuses_call_without_dialling(
-        qloop: QtLoop, qtbot, start_app) -> None:
+        qloop: QtLoop, qtbot: QtBot, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
-        await _all_day(app)
         app.window.show()
         panel = app.window.recent
         await wait_until(lambda: panel.model.rowCount() > 3, 10, "history to load")
@@ -109,14 +112,15 @@ def test_double_click_fills_the_number_and_focuses_call_without_dialling(
         chosen = panel.model.record(2)
         viewport = panel.table.viewport()
         qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_row_center(panel, 2))
-        await _new_call_on_top(app, CUSTOMER)  # the service has the new list...
-        await asyncio.sleep(0.2)
+        await _new_call_on_top(app, CUSTOMER)  # the service has the new list (and the panel:
+        assert panel.is_holding_refresh()      # the facade hands it over synchronously)...
         assert panel.model.record(2).key == chosen.key  # ...the rows did not move
+        asked = DialRequests(app)
         qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=_row_center(panel, 2))
         assert app.window.dial.number.text() == chosen.customer_number
         assert app.window.dial.call_button.hasFocus()
-        await asyncio.sleep(0.3)
-        assert len(app.calls()) == 1  # only the call placed above: the double-click dialled none
+        assert asked.requests == []  # the double-click asked for no call...
+        assert len(app.calls()) == 1  # ...and the sandbox saw only the one placed above
         panel.set_click_hold(1)
         await wait_until(lambda: panel.model.record(0).customer_number.endswith(CUSTOMER), 5,
                          "the held refresh once the click is over")
@@ -125,16 +129,17 @@ def test_double_click_fills_the_number_and_focuses_call_without_dialling(
     qloop.run(scenario())
 
 
-def test_enter_on_a_row_fills_the_number(qloop: QtLoop, qtbot, start_app) -> None:
+def test_enter_on_a_row_fills_the_number(qloop: QtLoop, qtbot: QtBot,
+                                         start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
         app.window.show()
         panel = app.window.recent
         await wait_until(lambda: panel.model.rowCount() > 1, 10, "history to load")
         panel.table.selectRow(1)
+        asked = DialRequests(app)
         qtbot.keyClick(panel.table, Qt.Key.Key_Return)
         assert app.window.dial.number.text() == panel.model.record(1).customer_number
         assert app.window.dial.call_button.hasFocus()
-        await asyncio.sleep(0.3)
-        assert app.calls() == []
+        assert asked.requests == [] and app.calls() == []
     qloop.run(scenario())

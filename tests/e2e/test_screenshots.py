@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from PySide6.QtGui import QImage
-from services_available import need_service
+
+from testkit.strict import need_service
 
 ROOT = Path(__file__).resolve().parents[2]
 

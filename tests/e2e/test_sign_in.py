@@ -6,66 +6,75 @@ sandbox runs in-process. Good token, bad token, server down, insecure keyring.
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from keyring.backend import KeyringBackend
 from keyring.backends.fail import Keyring as FailKeyring
-from keyring_memory import MemoryKeyring
 from PySide6.QtWidgets import QApplication
-from qt_async import QtLoop, qloop, wait_until  # noqa: F401
 
-from agentapp.cli import parse_launch
 from agentapp.runtime import AppRuntime
 from agentapp.sandbox.thread import SandboxThread
-from agentapp.secrets import SERVICE_NAME, AsyncSecretStore, SecretStore
+from agentapp.secrets import SERVICE_NAME
 from agentapp.settings import AGENT_DID, AGENT_EXTENSION, API_BASE_URL, Settings
-from agentapp.single_instance import SingleInstance, instance_name
+from agentapp.ui.sign_in_dialog import SignInDialog
+from testkit.apps import launch_app, new_profile
+from testkit.keyrings import MemoryKeyring
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 
 
 class FirstRun:
-    def __init__(self, runtime: AppRuntime, keyring: Any, profile: str) -> None:
+    def __init__(self, runtime: AppRuntime, keyring: KeyringBackend, profile: str) -> None:
         self.runtime = runtime
         self.keyring = keyring
         self.profile = profile
 
     @property
-    def dialog(self) -> Any:
+    def dialog(self) -> SignInDialog:
+        """The open sign-in dialog (the tests that reach for it expect one)."""
         assert self.runtime.sign_in is not None
-        return self.runtime.sign_in.dialog
+        dialog = self.runtime.sign_in.dialog
+        assert dialog is not None, "the sign-in dialog is not open"
+        return dialog
+
+    @property
+    def dialog_closed(self) -> bool:
+        return self.runtime.sign_in is None or self.runtime.sign_in.dialog is None
+
+    @property
+    def passwords(self) -> dict[tuple[str, str], str]:
+        assert isinstance(self.keyring, MemoryKeyring)
+        return self.keyring.passwords
+
+
+StartFirstRun = Callable[..., Awaitable[FirstRun]]
 
 
 @pytest.fixture
-def first_run(qapp: QApplication, qloop: QtLoop, data_dirs: Path,  # noqa: F811
-              monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def first_run(qapp: QApplication, qloop: QtLoop, data_dirs: Path,
+              monkeypatch: pytest.MonkeyPatch) -> StartFirstRun:
+    """The app as a new agent first starts it: no settings, no token, demo + sign-in."""
     monkeypatch.delenv("AGENTAPP_TOKEN", raising=False)
-    runs: list[tuple[AppRuntime, asyncio.Future[int], SingleInstance]] = []
 
-    async def start(keyring: Any = None) -> FirstRun:
+    async def start(keyring: KeyringBackend | None = None) -> FirstRun:
         keyring = keyring if keyring is not None else MemoryKeyring()
-        profile = "signin-" + uuid.uuid4().hex[:8]
-        single = SingleInstance(instance_name(profile))
-        single.listen()
-        runtime = AppRuntime(qapp, parse_launch(["--profile", profile]), single,
-                             secrets=AsyncSecretStore(SecretStore(keyring)),
-                             install_hooks=False)
-        task = asyncio.ensure_future(runtime.run())
-        runs.append((runtime, task, single))
+        app = await launch_app([], profile=new_profile("signin"), keyring=keyring, app=qapp)
 
         async def stop() -> None:
-            runtime.quit()
-            await asyncio.wait_for(task, 10)
-        qloop.finalizers.append(stop)
-        await wait_until(lambda: runtime.started.is_set() or task.done(), 20, "app start")
-        return FirstRun(runtime, keyring, profile)
+            # The app opened the sign-in dialog itself (first run, sign-out): the
+            # harness closes it. Anything else left open fails the test.
+            flow = app.runtime.sign_in
+            if flow is not None and flow.dialog is not None:
+                flow.dialog.reject()
+            await app.stop()
 
-    yield start
-    for _runtime, _task, single in runs:
-        single.close()
+        qloop.finalizers.append(stop)
+        return FirstRun(app.runtime, keyring, app.profile)
+
+    return start
 
 
 async def _message(run: FirstRun) -> str:
@@ -82,12 +91,12 @@ async def _check_token(run: FirstRun, base_url: str, token: str) -> str:
     return await _message(run)
 
 
-def test_first_run_is_demo_with_the_sign_in_dialog(qloop: QtLoop, first_run) -> None:  # noqa: F811
+def test_first_run_is_demo_with_the_sign_in_dialog(qloop: QtLoop, first_run: StartFirstRun) -> None:
     async def scenario() -> None:
         run = await first_run()
         services = run.runtime.services
         assert services is not None and services.session.is_sandbox
-        assert run.dialog is not None and run.dialog.isVisible()
+        assert not run.dialog_closed and run.dialog.isVisible()
         assert run.dialog.base_url.text() == "https://api.ivrsolutions.in"
         assert run.runtime.window is not None
         assert run.runtime.window.windowTitle().startswith("Agent Companion")
@@ -96,7 +105,7 @@ def test_first_run_is_demo_with_the_sign_in_dialog(qloop: QtLoop, first_run) -> 
 
 
 def test_good_token_signs_in_and_saves_only_then(
-        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+        qloop: QtLoop, first_run: StartFirstRun, sandbox: SandboxThread) -> None:
     async def scenario() -> None:
         run = await first_run()
         d = run.dialog
@@ -105,14 +114,14 @@ def test_good_token_signs_in_and_saves_only_then(
         assert d.token.echoMode() == d.token.EchoMode.Password
         d.check_button.click()
         assert "Token accepted" in await _message(run)
-        assert run.keyring.passwords == {}  # nothing saved before the agent confirms
+        assert run.passwords == {}  # nothing saved before the agent confirms
         exts = [d.extension.itemData(i) for i in range(d.extension.count())]
         assert exts[:3] == ["2101", "2102", "2105"]  # usable extensions first
         d.extension.setCurrentIndex(exts.index("2102"))
         d.did.setCurrentIndex(d.did.findData("+918044475500"))
         d.sign_in_button.click()
-        await wait_until(lambda: run.dialog is None, 10, "the dialog to close")
-        assert run.keyring.passwords == {(SERVICE_NAME, run.profile): sandbox.token}
+        await wait_until(lambda: run.dialog_closed, 10, "the dialog to close")
+        assert run.passwords == {(SERVICE_NAME, run.profile): sandbox.token}
         settings = Settings.for_profile(run.profile)
         settings.load()
         assert settings.get(API_BASE_URL) == sandbox.base_url
@@ -126,19 +135,19 @@ def test_good_token_signs_in_and_saves_only_then(
 
 
 def test_bad_token_is_refused_and_nothing_saved(
-        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+        qloop: QtLoop, first_run: StartFirstRun, sandbox: SandboxThread) -> None:
     async def scenario() -> None:
         run = await first_run()
         answer = await _check_token(run, sandbox.base_url, "not-the-token")
         assert "token was refused" in answer.lower()
         assert not run.dialog.sign_in_button.isEnabled()
-        assert run.keyring.passwords == {}
+        assert run.passwords == {}
         assert not Settings.for_profile(run.profile).path.exists() or \
             "not-the-token" not in Settings.for_profile(run.profile).path.read_text()
     qloop.run(scenario())
 
 
-def test_server_down_says_so(qloop: QtLoop, first_run) -> None:  # noqa: F811
+def test_server_down_says_so(qloop: QtLoop, first_run: StartFirstRun) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         dead = s.getsockname()[1]
@@ -150,11 +159,11 @@ def test_server_down_says_so(qloop: QtLoop, first_run) -> None:  # noqa: F811
         run.dialog.check_button.click()
         text = (await _message(run)).lower()
         assert "could not reach the ivr solutions api" in text
-        assert run.keyring.passwords == {}
+        assert run.passwords == {}
     qloop.run(scenario())
 
 
-def test_plain_http_to_a_remote_host_is_refused(qloop: QtLoop, first_run) -> None:  # noqa: F811
+def test_plain_http_to_a_remote_host_is_refused(qloop: QtLoop, first_run: StartFirstRun) -> None:
     async def scenario() -> None:
         run = await first_run()
         run.dialog.base_url.setText("http://api.example.com")
@@ -165,7 +174,7 @@ def test_plain_http_to_a_remote_host_is_refused(qloop: QtLoop, first_run) -> Non
 
 
 def test_insecure_keyring_is_said_and_nothing_written(
-        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+        qloop: QtLoop, first_run: StartFirstRun, sandbox: SandboxThread) -> None:
     async def scenario() -> None:
         run = await first_run(FailKeyring())
         d = run.dialog
@@ -178,18 +187,18 @@ def test_insecure_keyring_is_said_and_nothing_written(
     qloop.run(scenario())
 
 
-def test_try_the_sandbox_closes_the_dialog(qloop: QtLoop, first_run) -> None:  # noqa: F811
+def test_try_the_sandbox_closes_the_dialog(qloop: QtLoop, first_run: StartFirstRun) -> None:
     async def scenario() -> None:
         run = await first_run()
         run.dialog.sandbox_button.click()
-        await wait_until(lambda: run.dialog is None, 10, "the dialog to close")
+        await wait_until(lambda: run.dialog_closed, 10, "the dialog to close")
         services = run.runtime.services
         assert services is not None and services.session.is_sandbox
     qloop.run(scenario())
 
 
 def test_each_failure_gets_its_own_message(
-        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+        qloop: QtLoop, first_run: StartFirstRun, sandbox: SandboxThread) -> None:
     """HTML page, broken JSON, TLS to a plain-HTTP port: distinct, actionable words."""
     async def check(run: FirstRun, base_url: str, fault: dict[str, object] | None) -> str:
         if fault is not None:
@@ -207,23 +216,23 @@ def test_each_failure_gets_its_own_message(
         assert len({html, malformed, tls}) == 3, (html, malformed, tls)
         assert "html" in html or "web page" in html
         assert "tls" in tls or "secure" in tls or "certificate" in tls
-        assert run.keyring.passwords == {}
+        assert run.passwords == {}
     qloop.run(scenario())
 
 
 def test_sign_out_removes_the_token_and_returns_to_the_demo(
-        qloop: QtLoop, first_run, sandbox: SandboxThread) -> None:  # noqa: F811
+        qloop: QtLoop, first_run: StartFirstRun, sandbox: SandboxThread) -> None:
     async def scenario() -> None:
         run = await first_run()
         assert "Token accepted" in await _check_token(run, sandbox.base_url, sandbox.token)
         run.dialog.sign_in_button.click()
-        await wait_until(lambda: run.dialog is None, 10, "signed in")
-        assert run.keyring.passwords
+        await wait_until(lambda: run.dialog_closed, 10, "signed in")
+        assert run.passwords
         window = run.runtime.window
         assert window is not None and window.sign_out_action.isEnabled()
         window.sign_out_action.trigger()
-        await wait_until(lambda: run.dialog is not None, 10, "the dialog after sign-out")
-        assert run.keyring.passwords == {}
+        await wait_until(lambda: not run.dialog_closed, 10, "the dialog after sign-out")
+        assert run.passwords == {}
         assert "Signed out" in run.dialog.message.text()
         services = run.runtime.services
         assert services is not None and services.session.is_sandbox

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -15,6 +14,7 @@ import httpx
 import pytest
 
 from agentapp.sandbox.thread import SandboxThread
+from testkit.waiting import wait_for
 
 
 @pytest.fixture
@@ -95,21 +95,9 @@ def receiver() -> Iterator[WebhookReceiver]:
     hook.stop()
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.05) -> Any:
-    """Poll until ``predicate()`` is truthy; fail the test on timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    pytest.fail("condition not met in time")
-
-
 def wait_call_ended(api: httpx.Client, logid: int | str, timeout: float = 15.0) -> dict[str, Any]:
     def ended() -> dict[str, Any] | None:
         data: dict[str, Any] = api.get("/api/get_call_status", params={"logid": logid}).json()
         return data["data"] if data["data"]["state"] == "ended" else None
 
-    result: dict[str, Any] = wait_for(ended, timeout)
-    return result
+    return wait_for(ended, timeout, f"call {logid} to end")

@@ -12,8 +12,9 @@ import pytest
 from agentapp.core.signature import verify
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
+from testkit.waiting import wait_for
 
-from .conftest import WebhookReceiver, free_port, wait_call_ended, wait_for
+from .conftest import WebhookReceiver, free_port, wait_call_ended
 
 SECRET = "whsec_test"
 
@@ -154,7 +155,7 @@ def test_webhook_retries_until_receiver_is_up(sandbox: SandboxThread, api: httpx
     hook.fail_next = 1  # up, but first answer is a 500
     hook.start()
     try:
-        wait_for(lambda: len(hook.received) == 5, timeout=20)
+        wait_for(lambda: len(hook.received) == 5, 20)
         assert [e.get("event") for e in (r.json() for r in hook.received)] == [
             "ring", "answer", "ring", "hangup", None]
         deliveries = sandbox.control("GET", "/_sandbox/deliveries")["data"]

@@ -6,7 +6,6 @@ import asyncio
 import time
 
 import pytest
-from services_support import ivr_client, wait_until
 
 from agentapp.core.call import (
     CallEvent,
@@ -21,6 +20,8 @@ from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.webhook_receiver import EventIntake, WebhookReceiver
+from testkit.sandbox import ivr_client
+from testkit.waiting import wait_until
 
 DELHI_DIGITS = "911143104567"
 SECRET = "tracker-test-secret"
@@ -123,7 +124,7 @@ def test_unknown_call_expires_as_unknown(sandbox: SandboxThread) -> None:
             tracker = CallTracker(client, time.monotonic, 0.02, limits, tick_s=0.02)
             try:
                 timeline = tracker.track("999999999", "2101", "+91 98765 43210")
-                await wait_until(lambda: not tracker.live_calls(), timeout_s=5)
+                await wait_until(lambda: not tracker.live_calls(), within=5)
                 final = tracker.get(timeline.call_id)
                 assert final is not None
                 await wait_until(lambda: tracker.polling_count == 0)  # polling ended too

@@ -16,7 +16,6 @@ from datetime import datetime
 from datetime import time as clock_time
 
 import pytest
-from services_support import ivr_client, sandbox_calls, wait_until
 
 from agentapp.api.client import IvrClient
 from agentapp.api.errors import ApiConnectionError
@@ -34,6 +33,8 @@ from agentapp.services.dialing import (
     NeedsConfirmation,
 )
 from agentapp.services.status import StatusService
+from testkit.sandbox import ivr_client, placed_calls
+from testkit.waiting import wait_until
 
 DELHI = "+911143104567"
 MUMBAI_INACTIVE = "+912261234567"
@@ -109,7 +110,7 @@ def refused(sb: SandboxThread, setup: Callable[[Rig], None], target: str = CUSTO
             return info.value.code
 
     code = asyncio.run(scenario())
-    assert sandbox_calls(sb) == []
+    assert placed_calls(sb) == []
     return code
 
 
@@ -151,13 +152,13 @@ def test_outside_hours_needs_confirmation_then_dials(sandbox: SandboxThread) -> 
             with pytest.raises(NeedsConfirmation) as info:
                 await r.dialing.dial(CUSTOMER)
             assert info.value.code == "outside_hours"
-            assert sandbox_calls(sandbox) == []
+            assert placed_calls(sandbox) == []
             timeline = await r.dialing.dial(CUSTOMER, confirmed_outside_hours=True)
             return await r.ended(timeline)
 
     final = asyncio.run(scenario())
     assert final.end_reason is EndReason.COMPLETED
-    assert len(sandbox_calls(sandbox)) == 1
+    assert len(placed_calls(sandbox)) == 1
 
 
 def test_answered_call_walks_every_phase(sandbox: SandboxThread) -> None:
@@ -178,7 +179,7 @@ def test_answered_call_walks_every_phase(sandbox: SandboxThread) -> None:
     assert phases[0] is Phase.STARTING
     assert {Phase.RINGING_AGENT, Phase.RINGING_CUSTOMER, Phase.CONNECTED} <= set(phases)
     assert phases == sorted(phases)
-    (call,) = sandbox_calls(sandbox)
+    (call,) = placed_calls(sandbox)
     assert (call["to"], call["extension"], call["outcome"]) == ("9876543210", "2101", "completed")
 
 
@@ -221,7 +222,7 @@ def test_double_dial_places_exactly_one_call(sandbox: SandboxThread) -> None:
             return codes
 
     assert asyncio.run(scenario()) == ["busy", "duplicate"]
-    to_customer = [c for c in sandbox_calls(sandbox) if c["to"] == CUSTOMER]
+    to_customer = [c for c in placed_calls(sandbox) if c["to"] == CUSTOMER]
     assert len(to_customer) == 1
 
 
@@ -253,7 +254,7 @@ def test_second_call_while_one_is_live_asks_first(sandbox: SandboxThread) -> Non
                              is Phase.RINGING_AGENT, 5)
             with pytest.raises(NeedsConfirmation) as info:
                 await r.dialing.dial("9876543211")
-            assert len(sandbox_calls(sandbox)) == 1  # asking placed nothing
+            assert len(placed_calls(sandbox)) == 1  # asking placed nothing
             # Outside hours too: each question is asked once, the live call first.
             r.now[0] = datetime(2026, 11, 26, 22, 30)
             with pytest.raises(NeedsConfirmation) as hours:
@@ -266,7 +267,7 @@ def test_second_call_while_one_is_live_asks_first(sandbox: SandboxThread) -> Non
     assert question == ("You are on a call with +91 98765 43210 (ringing your phone). "
                         "Call +91 98765 43211 anyway?")
     assert rest == [OUTSIDE_HOURS, "Start a second call?"]
-    assert [c["to"] for c in sandbox_calls(sandbox)] == [CUSTOMER, "9876543211"]
+    assert [c["to"] for c in placed_calls(sandbox)] == [CUSTOMER, "9876543211"]
 
 
 def test_no_question_once_the_call_has_ended(sandbox: SandboxThread) -> None:
@@ -277,7 +278,7 @@ def test_no_question_once_the_call_has_ended(sandbox: SandboxThread) -> None:
             await r.ended(await r.dialing.dial("9876543211"))
 
     asyncio.run(scenario())
-    assert len(sandbox_calls(sandbox)) == 2
+    assert len(placed_calls(sandbox)) == 2
 
 
 def test_no_answer_from_the_api_ends_the_timeline_unreachable(sandbox: SandboxThread) -> None:

@@ -6,13 +6,14 @@ import asyncio
 import socket
 
 import pytest
-from services_support import ivr_client, wait_until
 
 from agentapp.api.client import IvrClient, make_http_client
 from agentapp.api.errors import ApiConnectionError, AuthError, ServerError
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.connectivity import ConnectivityMonitor, means_offline
 from agentapp.services.status import StatusService, StatusSnapshot
+from testkit.sandbox import ivr_client
+from testkit.waiting import wait_until
 
 
 def free_port() -> int:
@@ -99,7 +100,7 @@ def test_offline_then_probe_brings_us_back(sandbox: SandboxThread) -> None:
                 await dead.agents()
             monitor.report_failure(info.value)
             assert not monitor.is_online and monitor.last_error
-            await wait_until(lambda: monitor.is_online, timeout_s=5)
+            await wait_until(lambda: monitor.is_online, within=5)
             assert probes == ["dead", "dead", "live"]
         finally:
             await monitor.stop()
