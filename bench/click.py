@@ -20,8 +20,9 @@ import httpx
 
 from agentapp.core.call import CallTimeline
 from agentapp.core.phone import parse_dial_target
-from bench.harness import BenchError, LiveApp, live_app, wait_until
+from bench.harness import BenchError, live_app, wait_until
 from bench.stats import Row
+from testkit.apps import AppUnderTest
 
 TARGET_MS = 30.0
 C2C_PATH = "/api/c2c_post"
@@ -59,7 +60,7 @@ class _Stamps:
         raise BenchError(f"no request to {path} was sent")
 
 
-def _ended(app: LiveApp, call_id: str) -> Callable[[], bool]:
+def _ended(app: AppUnderTest, call_id: str) -> Callable[[], bool]:
     tracker = app.services.tracker
 
     def ended() -> bool:
@@ -69,7 +70,7 @@ def _ended(app: LiveApp, call_id: str) -> Callable[[], bool]:
     return ended
 
 
-async def measure(app: LiveApp, iterations: int, warmup: int) -> list[Row]:
+async def measure(app: AppUnderTest, iterations: int, warmup: int) -> list[Row]:
     loop = asyncio.get_running_loop()
     window, http = app.window, app.http
     stamps = _Stamps()

@@ -24,13 +24,14 @@ from aiohttp import web
 from agentapp.core.call import CallTimeline
 from agentapp.core.signature import signed_headers
 from bench.click import mobile_numbers
-from bench.harness import EXTENSION, BenchError, LiveApp, live_app, wait_until
+from bench.harness import EXTENSION, BenchError, live_app, wait_until
 from bench.stats import Row
+from testkit.apps import AppUnderTest
 
 TARGET_MS = 50.0
 
 
-async def _tracked_call(app: LiveApp) -> CallTimeline:
+async def _tracked_call(app: AppUnderTest) -> CallTimeline:
     """Place one call through the window and wait for it to end; returns its timeline."""
     placed: asyncio.Future[object] = asyncio.get_running_loop().create_future()
 
@@ -83,11 +84,11 @@ class _Baseline:
             await self._runner.cleanup()
 
 
-async def measure(app: LiveApp, iterations: int, warmup: int) -> list[Row]:
+async def measure(app: AppUnderTest, iterations: int, warmup: int) -> list[Row]:
     receiver = app.services.receiver
     if receiver is None:
         raise BenchError("the app's webhook receiver is not running")
-    secret = receiver._secret
+    secret = receiver.secret
     call = await _tracked_call(app)
     loop = asyncio.get_running_loop()
 
@@ -103,13 +104,7 @@ async def measure(app: LiveApp, iterations: int, warmup: int) -> list[Row]:
 
     # When the payload reaches the intake (after body read and HMAC check).
     arrivals: list[float] = []
-    original = receiver._on_payload
-
-    def timed_intake(payload: dict[str, Any]) -> None:
-        arrivals.append(time.perf_counter())
-        original(payload)
-
-    receiver._on_payload = timed_intake
+    untap = receiver.verified.subscribe(lambda _payload: arrivals.append(time.perf_counter()))
     app.runtime.calls.timeline_changed.connect(on_changed)
     baseline = _Baseline()
     await baseline.start()
@@ -157,7 +152,7 @@ async def measure(app: LiveApp, iterations: int, warmup: int) -> list[Row]:
     finally:
         await baseline.stop()
         app.runtime.calls.timeline_changed.disconnect(on_changed)
-        receiver._on_payload = original
+        untap()
     return [
         Row("webhook", "POST sent -> timeline_changed (UI updated)", "ms", tuple(to_signal),
             "POST sent -> trivial handler has body", tuple(base_arrival), TARGET_MS),

@@ -54,6 +54,14 @@ class WebhookReceiver:
         self.url = ""
         self.deliveries = 0
         self.last_delivery_at: float | None = None
+        # Each payload that passed the path and signature checks, just before it is
+        # routed: a tap for diagnostics and benchmarks (the intake stays the consumer).
+        self.verified: Observable[dict[str, Any] | None] = Observable(None)
+
+    @property
+    def secret(self) -> str | None:
+        """The HMAC key senders sign with (None: unsigned); registered with the URL."""
+        return self._secret
 
     @property
     def healthy(self) -> bool:
@@ -100,6 +108,7 @@ class WebhookReceiver:
                                        max_body=self._max_body, secret=self._secret,
                                        now=self._clock())
             payload = decode_body(body, request.content_type)
+            self.verified.emit(payload)
             self._on_payload(payload)
         except DeliveryRefused as exc:
             return _answer(exc.status, exc.message)

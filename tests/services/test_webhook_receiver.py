@@ -123,3 +123,30 @@ def test_unsigned_receiver_accepts_plain_posts_and_survives_bugs() -> None:
                 await receiver.stop()
 
     asyncio.run(scenario())
+
+
+def test_verified_tap_sees_only_checked_payloads_before_they_are_routed() -> None:
+    """The public tap (used by bench/webhook.py) fires for verified bodies only, first."""
+    order: list[str] = []
+    intake = EventIntake(lambda event: order.append(f"fed {event.logid}"))
+
+    async def scenario() -> None:
+        receiver = WebhookReceiver(intake, secret=SECRET)
+        assert receiver.secret == SECRET
+        untap = receiver.verified.subscribe(
+            lambda payload: order.append(f"tapped {payload and payload['logid']}"))
+        url = await receiver.start()
+        try:
+            good = json.dumps(RING).encode()
+            forged = json.dumps({**RING, "logid": "6"}).encode()
+            assert (await asyncio.to_thread(post, url, forged, signed(good))).status_code == 401
+            assert (await asyncio.to_thread(post, url, good, signed(good))).status_code == 200
+            untap()
+            again = json.dumps({**RING, "event_id": "5-2"}).encode()
+            assert (await asyncio.to_thread(post, url, again, signed(again))).status_code == 200
+        finally:
+            await receiver.stop()
+
+    asyncio.run(scenario())
+    assert order == ["tapped 5", "fed 5", "fed 5"]
+    assert WebhookReceiver(intake).secret is None
