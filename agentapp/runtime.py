@@ -59,7 +59,7 @@ from agentapp.settings import (
     Settings,
 )
 from agentapp.single_instance import SingleInstance
-from agentapp.startup import StartPlan, StoredAccount, resolve_start
+from agentapp.startup import DEMO_DID, DEMO_EXTENSION, StartPlan, StoredAccount, resolve_start
 from agentapp.ui.error_dialog import ErrorPresenter
 from agentapp.ui.main_window import MainWindow
 from agentapp.ui.theme import apply_theme
@@ -124,7 +124,8 @@ class AppRuntime:
         self.pops.contact_saved.connect(lambda _e164: self.history.refresh())
         self.sign_in = SignInFlow(http=self._require_http, secrets=self._secrets,
                                   settings=self._settings, profile=self._launch.profile,
-                                  switch=self.switch, parent_window=window)
+                                  use_account=self._use_account, use_demo=self._use_demo,
+                                  parent_window=window)
         window.sign_in_requested.connect(lambda: self.sign_in and self.sign_in.open())
         window.sign_out_requested.connect(lambda: self.sign_in and self.sign_in.sign_out())
         self.settings_flow = SettingsFlow(
@@ -243,6 +244,12 @@ class AppRuntime:
 
     def quit(self) -> None:
         self._quit.set()
+
+    async def _use_account(self, base_url: str, ext_no: str, did: str, token: str) -> bool:
+        return await self.switch(StartPlan("account", base_url, ext_no, did, token))
+
+    async def _use_demo(self) -> bool:
+        return await self.switch(StartPlan("demo", ext_no=DEMO_EXTENSION, did=DEMO_DID))
 
     # -- sessions --------------------------------------------------------------
     async def switch(self, plan: StartPlan) -> bool:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 from qasync import asyncSlot
 
-from agentapp.composition import SessionServices
+from agentapp.api.client import IvrClient
+from agentapp.core.session import Session
 from agentapp.services.doctor import check_api, format_table
 from agentapp.settings import (
     DIAL_CALLING_HOURS_END,
@@ -44,8 +45,21 @@ ONE_WEBHOOK_WARNING = (
 )
 
 
+class RunningSession(Protocol):
+    """What the flow reads of the current session (``composition.SessionServices`` has it).
+
+    A protocol, not the class: the composition root sits above the facades.
+    """
+
+    @property
+    def session(self) -> Session: ...
+
+    @property
+    def client(self) -> IvrClient: ...
+
+
 class SettingsFlow(QObject):
-    def __init__(self, *, settings: Settings, services: Callable[[], SessionServices | None],
+    def __init__(self, *, settings: Settings, services: Callable[[], RunningSession | None],
                  restart: Callable[[], Awaitable[bool]],
                  register_webhook: Callable[[], Awaitable[str]],
                  apply_theme: Callable[[str], object], parent_window: QWidget | None) -> None:

@@ -16,15 +16,17 @@ from PySide6.QtWidgets import QWidget
 from qasync import asyncSlot
 
 from agentapp.api.errors import ApiError
+from agentapp.core.phone import format_did
 from agentapp.secrets import AsyncSecretStore, InsecureKeyring, SecretStoreError
 from agentapp.services.account import AccountOverview, InvalidBaseUrl, probe_account
 from agentapp.settings import AGENT_DID, AGENT_EXTENSION, API_BASE_URL, Settings
-from agentapp.startup import DEMO_DID, DEMO_EXTENSION, StartPlan
-from agentapp.ui.sign_in_dialog import SignInDialog
+from agentapp.ui.sign_in_dialog import Choice, SignInDialog
 
 log = logging.getLogger(__name__)
 
-Switch = Callable[[StartPlan], Awaitable[bool]]
+# Given by the runtime, which owns sessions (the facades sit below it):
+UseAccount = Callable[[str, str, str, str], Awaitable[bool]]  # base_url, ext_no, did, token
+UseDemo = Callable[[], Awaitable[bool]]
 
 INSECURE_KEYRING_TEXT = (
     "No secure keyring was found on this computer ({backend}), so your token cannot be "
@@ -37,14 +39,15 @@ class SignInFlow(QObject):
     signed_in = Signal()
 
     def __init__(self, *, http: Callable[[], httpx.AsyncClient], secrets: AsyncSecretStore,
-                 settings: Settings, profile: str, switch: Switch,
+                 settings: Settings, profile: str, use_account: UseAccount, use_demo: UseDemo,
                  parent_window: QWidget | None = None) -> None:
         super().__init__(parent_window)
         self._http = http
         self._secrets = secrets
         self._settings = settings
         self._profile = profile
-        self._switch = switch
+        self._use_account = use_account
+        self._use_demo = use_demo
         self._parent = parent_window
         self._dialog: SignInDialog | None = None
         self._validated: tuple[str, str, AccountOverview] | None = None
@@ -96,7 +99,8 @@ class SignInFlow(QObject):
             dialog.show_message(exc.user_message)
         else:
             self._validated = (base_url, token, overview)
-            dialog.show_account(overview)
+            name = overview.account.company or overview.account.email or "your account"
+            dialog.show_account(name, *line_choices(overview))
         finally:
             if self._dialog is dialog:
                 dialog.set_busy(False)
@@ -123,14 +127,13 @@ class SignInFlow(QObject):
         self._settings.set(AGENT_EXTENSION, ext_no)
         self._settings.set(AGENT_DID, did)
         await self._settings.asave()
-        if await self._switch(StartPlan("account", overview.base_url, ext_no, did, token.strip())):
+        if await self._use_account(overview.base_url, ext_no, did, token.strip()):
             dialog.accept()
             self.signed_in.emit()
 
     @asyncSlot()
     async def try_sandbox(self) -> None:
-        if await self._switch(StartPlan("demo", ext_no=DEMO_EXTENSION, did=DEMO_DID)) \
-                and self._dialog is not None:
+        if await self._use_demo() and self._dialog is not None:
             self._dialog.accept()
 
     @asyncSlot()
@@ -142,5 +145,18 @@ class SignInFlow(QObject):
         self._settings.reset(AGENT_EXTENSION)
         self._settings.reset(AGENT_DID)
         await self._settings.asave()
-        await self._switch(StartPlan("demo", ext_no=DEMO_EXTENSION, did=DEMO_DID))
+        await self._use_demo()
         self.open("Signed out: your token was removed from the keyring.")
+
+
+def line_choices(overview: AccountOverview) -> tuple[list[Choice], list[Choice]]:
+    """The extensions and DIDs the agent may pick, usable first, each saying why not."""
+    extensions = []
+    for agent in overview.usable_agents():
+        note = " (disabled)" if not agent.enabled else " (expired)" if agent.expired else ""
+        extensions.append(Choice(f"{agent.ext_no} · {agent.name}{note}", agent.ext_no))
+    dids = []
+    for did in overview.usable_dids():
+        note = "" if did.active else " (inactive)"
+        dids.append(Choice(f"{format_did(did.number)} {did.region}{note}".strip(), did.number))
+    return extensions, dids

@@ -1,10 +1,13 @@
 """First-run sign-in: API address + token, checked, then extension and caller ID.
 
-The dialog asks; ``agentapp.qt.session_facade`` validates against the server
+The dialog asks; ``agentapp.qt.sign_in_flow`` validates against the server
 and saves only after the token validated. Nothing here touches the network.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,11 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentapp.core.phone import format_did
-from agentapp.services.account import AccountOverview
 from agentapp.ui.style import named, set_tone
 
 DEFAULT_BASE_URL = "https://api.ivrsolutions.in"
+
+
+class Choice(NamedTuple):
+    """One extension or DID the agent may pick: what the list shows, what is saved."""
+
+    label: str
+    value: str
 
 
 class SignInDialog(QDialog):
@@ -115,18 +123,17 @@ class SignInDialog(QDialog):
         self.choices.setEnabled(False)
         self.sign_in_button.setEnabled(False)
 
-    def show_account(self, overview: AccountOverview) -> None:
+    def show_account(self, name: str, extensions: Sequence[Choice],
+                     dids: Sequence[Choice]) -> None:
+        """The token was accepted for ``name``: offer its extensions and caller IDs."""
         self.extension.clear()
-        for agent in overview.usable_agents():
-            note = " (disabled)" if not agent.enabled else " (expired)" if agent.expired else ""
-            self.extension.addItem(f"{agent.ext_no} · {agent.name}{note}", agent.ext_no)
+        for choice in extensions:
+            self.extension.addItem(choice.label, choice.value)
         self.did.clear()
-        for did in overview.usable_dids():
-            note = "" if did.active else " (inactive)"
-            self.did.addItem(f"{format_did(did.number)} {did.region}{note}".strip(), did.number)
+        for choice in dids:
+            self.did.addItem(choice.label, choice.value)
         self.choices.setEnabled(True)
         self.sign_in_button.setEnabled(True)
         self.sign_in_button.setDefault(True)
-        name = overview.account.company or overview.account.email or "your account"
         self.show_message(f"Token accepted for {name}. Pick your extension and caller ID.", "ok")
         self.extension.setFocus(Qt.FocusReason.OtherFocusReason)
