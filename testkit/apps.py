@@ -61,8 +61,15 @@ class AppUnderTest:
     single: SingleInstance
     profile: str
     local_time: LocalTime
-    sandbox: SandboxThread | None = None
+    sandbox_thread: SandboxThread | None = None
     error: type[Exception] = field(default=AssertionError, repr=False)
+
+    @property
+    def sandbox(self) -> SandboxThread:
+        """The test sandbox the app was started against."""
+        if self.sandbox_thread is None:
+            raise self.error("the app was not started against a test sandbox")
+        return self.sandbox_thread
 
     @property
     def window(self) -> MainWindow:
@@ -85,8 +92,6 @@ class AppUnderTest:
 
     def calls(self) -> list[dict[str, Any]]:
         """Every call the sandbox saw placed."""
-        if self.sandbox is None:
-            raise self.error("the app was not started against a test sandbox")
         return placed_calls(self.sandbox)
 
     async def stop(self, within: float = 15.0) -> int:

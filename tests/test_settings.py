@@ -82,7 +82,7 @@ def test_set_validates_type_and_choices(settings: Settings) -> None:
     with pytest.raises(ValueError):
         settings.set(WEBHOOK_PORT, True)
     with pytest.raises(ValueError):
-        settings.set(UI_THEME, 3)  # type: ignore[arg-type]
+        settings.set(UI_THEME, 3)  # type: ignore[misc]  # deliberately not a str
     with pytest.raises(ValueError):
         settings.set(API_BASE_URL, "ftp://x")
     assert settings.get(DIAL_TEL_ACTION) == "prefill"

@@ -104,8 +104,11 @@ def test_malformed_messages_ignored_then_valid_one_works(
         assert raw.waitForConnected(1000)
         raw.write(garbage)
         raw.flush()
-        qtbot.waitUntil(lambda s=raw: s.state() == QLocalSocket.LocalSocketState.UnconnectedState,
-                        timeout=3000)
+
+        def closed(s: QLocalSocket = raw) -> bool:
+            return s.state() == QLocalSocket.LocalSocketState.UnconnectedState
+
+        qtbot.waitUntil(closed, timeout=3000)
     assert received == []
     assert caplog.text.count("ignored") == 3
     assert SingleInstance(name).try_forward({"argv_target": "callto:123"}, 3000) is True

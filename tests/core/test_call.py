@@ -29,7 +29,8 @@ RING, ANSWER, HANGUP = EventKind.RING, EventKind.ANSWER, EventKind.HANGUP
 AGENT, CUSTOMER = Leg.AGENT, Leg.CUSTOMER
 
 
-def ev(seq: int, kind: EventKind, leg: Leg | None, cause: str = "", duration: int | None = None):
+def ev(seq: int, kind: EventKind, leg: Leg | None, cause: str = "",
+       duration: int | None = None) -> CallEvent:
     return CallEvent(
         "77", kind, leg, at=100.0 + seq, cause=cause, duration_s=duration,
         event_id=f"77-{seq}", source="webhook",
@@ -184,7 +185,8 @@ def test_duplicates_and_omissions(reason: EndReason, data: st.DataObject) -> Non
     assert phases == sorted(phases)  # never goes backwards
 
 
-def live(state: str, agent: str = "", customer: str = "", status: str = "", duration: str = "0"):
+def live(state: str, agent: str = "", customer: str = "", status: str = "",
+         duration: str = "0") -> dict[str, str]:
     return {
         "logid": "77", "state": state, "agent_status": agent, "customer_status": customer,
         "call_status": status, "call_duration": duration,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QMessageBox
 
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.settings import DIAL_CALLING_HOURS_START, DIAL_TEL_ACTION, Settings
@@ -57,12 +57,16 @@ def test_save_validates_and_persists(qloop: QtLoop, start_app: StartApp) -> None
     async def scenario() -> None:
         app = await start_app()
         dialog = _open_settings(app)
-        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
-        dialog.editors[DIAL_CALLING_HOURS_START.key].setText("25:99")
+        buttons = dialog.findChild(QDialogButtonBox)
+        assert buttons is not None
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        start = dialog.editors[DIAL_CALLING_HOURS_START.key]
+        tel = dialog.editors[DIAL_TEL_ACTION.key]
+        assert isinstance(start, QLineEdit) and isinstance(tel, QComboBox)
+        start.setText("25:99")
         save.click()
         assert "Calling hours start" in dialog.message.text()
-        dialog.editors[DIAL_CALLING_HOURS_START.key].setText("08:30")
-        tel = dialog.editors[DIAL_TEL_ACTION.key]
+        start.setText("08:30")
         tel.setCurrentIndex(tel.findData("dial"))
         save.click()
         await wait_until(lambda: app.runtime.settings_flow.dialog is None, 10, "dialog closed")

@@ -191,7 +191,8 @@ def test_answered_call_walks_every_phase(sandbox: SandboxThread) -> None:
         ("2105", CUSTOMER, EndReason.AGENT_NO_ANSWER),
     ],
 )
-def test_outcome_rules(sandbox: SandboxThread, ext_no: str, customer: str, reason: EndReason):
+def test_outcome_rules(sandbox: SandboxThread, ext_no: str, customer: str,
+                       reason: EndReason) -> None:
     async def scenario() -> CallTimeline:
         async with rig(sandbox) as r:
             r.sign_in(ext_no=ext_no)

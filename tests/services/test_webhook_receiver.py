@@ -28,7 +28,8 @@ def signed(body: bytes, secret: str = SECRET, at: float | None = None) -> dict[s
     return {"Content-Type": "application/json", **signed_headers(secret, stamp, body)}
 
 
-def run_with_receiver(check: Any, *, secret: str | None = SECRET, max_body: int = 64 * 1024):
+def run_with_receiver(check: Any, *, secret: str | None = SECRET, max_body: int = 64 * 1024
+                      ) -> tuple[list[CallEvent], list[CallRecordNotice | None]]:
     """Start a receiver whose payloads feed an EventIntake; run ``check`` in a thread."""
     fed: list[CallEvent] = []
     intake = EventIntake(fed.append)
@@ -45,7 +46,7 @@ def run_with_receiver(check: Any, *, secret: str | None = SECRET, max_body: int 
             healthy = receiver.healthy
             await receiver.stop()
         assert not receiver.healthy
-        check.healthy = healthy  # type: ignore[attr-defined]
+        check.healthy = healthy
 
     asyncio.run(scenario())
     return fed, records
