@@ -11,6 +11,7 @@ import asyncio
 import os
 import sys
 import tempfile
+from datetime import datetime, time
 from pathlib import Path
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -21,15 +22,21 @@ async def _settle(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-async def shoot(runtime: object, theme: str, out: Path) -> None:
+def _noon() -> datetime:
+    """The app's local time for the shots: inside calling hours whenever they are taken."""
+    return datetime.combine(datetime.now().date(), time(12, 0))
+
+
+async def shoot(runtime: object, app: object, theme: str, out: Path) -> None:
     import httpx
+    from PySide6.QtWidgets import QApplication
 
     from agentapp.runtime import AppRuntime
     from agentapp.sandbox import DEMO_TOKEN
     from agentapp.settings import UI_THEME
     from agentapp.ui.theme import apply_theme
 
-    assert isinstance(runtime, AppRuntime)
+    assert isinstance(runtime, AppRuntime) and isinstance(app, QApplication)
     await asyncio.wait_for(runtime.started.wait(), 20)
     services = runtime.services
     assert services is not None
@@ -39,7 +46,7 @@ async def shoot(runtime: object, theme: str, out: Path) -> None:
                                  headers={"Authorization": f"Bearer {DEMO_TOKEN}"})
         answer.raise_for_status()
     runtime.settings.set(UI_THEME, theme)
-    apply_theme(runtime._app, theme)
+    apply_theme(app, theme)
     window = runtime.window
     assert window is not None
     window.resize(980, 680)
@@ -71,6 +78,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from agentapp.cli import parse_launch
+    from agentapp.composition import SessionClock
     from agentapp.runtime import AppRuntime
     from agentapp.single_instance import SingleInstance, instance_name
 
@@ -81,11 +89,11 @@ def main() -> int:
         single = SingleInstance(instance_name(profile))
         single.listen()
         runtime = AppRuntime(app, parse_launch(["--sandbox", "--profile", profile]), single,
-                             install_hooks=False)
+                             install_hooks=False, clock=SessionClock(local_now=_noon))
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
-            shot = loop.create_task(shoot(runtime, theme, out))
+            shot = loop.create_task(shoot(runtime, app, theme, out))
             loop.run_until_complete(runtime.run())
             shot.result()
         single.close()

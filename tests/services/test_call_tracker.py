@@ -161,26 +161,48 @@ class CountingApi:
         return await self._client.call_state(logid)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("healthy", "many_polls"), [(False, True), (True, False)])
-def test_poll_rate_follows_webhook_health(
-    sandbox: SandboxThread, healthy: bool, many_polls: bool
-) -> None:
+class CountingClock:
+    """The real monotonic clock, counting reads: the tracker reads it on every tick."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        return time.monotonic()
+
+
+@pytest.mark.parametrize("healthy", [False, True])
+def test_poll_rate_follows_webhook_health(sandbox: SandboxThread, healthy: bool) -> None:
+    """Unhealthy webhooks: a poll per 20 ms tick. Healthy: none over the same ~60 ticks.
+
+    Counted in ticks (clock reads), not in seconds slept, so a loaded machine
+    that runs fewer ticks per second cannot change the answer.
+    """
     sandbox.control("POST", "/_sandbox/speed", {"speed": 1})  # the call stays ringing
 
-    async def scenario() -> int:
+    async def scenario() -> tuple[int, int]:
         async with ivr_client(sandbox) as client:
             api = CountingApi(client)
+            clock = CountingClock()
             tracker = CallTracker(
-                api, time.monotonic, poll_interval_s=0.02, slow_poll_interval_s=3600,
+                api, clock, poll_interval_s=0.02, slow_poll_interval_s=3600,
                 webhook_healthy=lambda: healthy, tick_s=0.02,
             )  # fmt: skip
             started = await client.click_to_call(
                 did=DELHI_DIGITS, ext_no="2101", phone="09876543210"
             )
             tracker.track(started.logid, "2101", "+91 98765 43210")
-            await asyncio.sleep(0.4)
+            reads_at_start = clock.reads
+            if healthy:
+                await wait_until(lambda: clock.reads - reads_at_start >= 120, 20, "60 ticks")
+            else:
+                await wait_until(lambda: api.polls >= 5, 20, "5 polls")
             await tracker.aclose()
-            return api.polls
+            return api.polls, clock.reads - reads_at_start
 
-    polls = asyncio.run(scenario())
-    assert (polls >= 5) is many_polls, polls
+    polls, reads = asyncio.run(scenario())
+    if healthy:
+        assert polls == 0, (polls, reads)
+    else:
+        assert polls >= 5 and reads < 120 * 5, (polls, reads)
