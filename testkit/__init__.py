@@ -8,7 +8,7 @@ to it reaches both. Inside ``agentapp`` it would ship to agents; inside
 ``tests`` the benchmarks would import from the test tree.
 
 It never ships: ``setup.py`` packages ``agentapp*`` only (tests/test_packaging.py
-checks the wheel's top-level names). ``pytest`` finds it through
+checks that list). ``pytest`` finds it through
 ``pythonpath = ["."]`` in pyproject.toml; ``python -m bench`` runs from the
 checkout root, which is on ``sys.path``.
 """

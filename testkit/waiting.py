@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -25,6 +25,16 @@ async def wait_until(predicate: Callable[[], object], within: float = 10.0,
     while not predicate():
         if time.monotonic() > deadline:
             raise error(f"timed out after {within:.0f} s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+async def poll_until(check: Callable[[], Awaitable[object]], within: float = 10.0,
+                     what: str = "condition", *, interval: float = 0.05) -> None:
+    """:func:`wait_until` for a condition that needs I/O to answer (one request per try)."""
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within:.0f} s waiting for {what}")
         await asyncio.sleep(interval)
 
 

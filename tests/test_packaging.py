@@ -128,3 +128,20 @@ def test_icon_is_recoloured_for_dark_palettes(qtbot: QtBot) -> None:
 
     assert darkest_and_lightest(dark=True)[0] > 180  # light ink on a dark palette
     assert darkest_and_lightest(dark=False)[1] < 80  # dark ink on a light palette
+
+
+def test_only_the_app_ships(monkeypatch: pytest.MonkeyPatch) -> None:
+    """testkit/, bench/ and tests/ stay in the checkout: setup.py packages agentapp only."""
+    import runpy
+
+    import setuptools
+
+    captured: dict[str, object] = {}
+    monkeypatch.setattr(setuptools, "setup", lambda **kwargs: captured.update(kwargs))
+    monkeypatch.chdir(REPO)
+    runpy.run_path(str(REPO / "setup.py"))
+    packages = captured["packages"]
+    assert isinstance(packages, list)
+    assert {name.split(".")[0] for name in packages} == {"agentapp"}
+    assert {"agentapp", "agentapp.services", "agentapp._resources"} <= set(packages)
+    assert (REPO / "testkit" / "__init__.py").exists()  # it exists, and is left out

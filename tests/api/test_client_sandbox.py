@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from agentapp.api.client import IvrClient
-from agentapp.api.models import CallRecord, SyncCursors
+from agentapp.api.models import CallRecord, ClickConnectLog, SyncCursors
 from agentapp.sandbox.thread import SandboxThread
+from testkit.waiting import poll_until
 
 ApiRunner = Callable[..., Any]  # the run_api fixture (tests/api/conftest.py)
 
@@ -141,7 +142,16 @@ def test_click_connect_update_and_logs(run_api: ApiRunner) -> None:
                                         did=did)
         cancel = await c.click_connect_update(action="cancel", did=did,
                                               first_number="09876543210")
-        return started, cancel, await c.click_connect_logs()
+        # The cancelled session's log row is written as the call winds down, just
+        # after the answer: wait for it (with a deadline) rather than race it.
+        logs: list[ClickConnectLog] = []
+
+        async def logged() -> bool:
+            logs[:] = await c.click_connect_logs()
+            return any(log.recordid == started.logid for log in logs)
+
+        await poll_until(logged, 5, "the cancelled session in the logs")
+        return started, cancel, logs
 
     started, cancel, logs = run_api(masking)
     assert started.logid or started.masked_did
