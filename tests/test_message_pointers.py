@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from agentapp.api import errors
@@ -33,7 +34,7 @@ def _messages() -> dict[str, str]:
 
 def _file_menu_entries(window: MainWindow) -> set[str]:
     menus = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
-    assert menus, "the main window has a File menu"
+    assert menus and isinstance(menus[0], QMenu), "the main window has a File menu"
     return {a.text().replace("&", "") for a in menus[0].actions() if a.text()}
 
 

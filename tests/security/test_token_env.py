@@ -15,9 +15,8 @@ import time
 import uuid
 from pathlib import Path
 
-from services_available import need_service
-
 from agentapp.sandbox.thread import SandboxThread
+from testkit.strict import need_service
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "tok-" + uuid.uuid4().hex  # unique, so a match anywhere is ours
