@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from agentapp.ui.theme import apply_theme
 
@@ -43,7 +44,7 @@ def _grab(widget: QWidget) -> QImage:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("text", ["Sign in", "Call back"])
-def test_disabled_button_is_drawn_fainter(themed: QApplication, qtbot, theme: str,
+def test_disabled_button_is_drawn_fainter(themed: QApplication, qtbot: QtBot, theme: str,
                                           text: str) -> None:
     apply_theme(themed, theme)
     enabled, disabled = QPushButton(text), QPushButton(text)
@@ -56,7 +57,8 @@ def test_disabled_button_is_drawn_fainter(themed: QApplication, qtbot, theme: st
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_disabled_menu_item_is_drawn_fainter(themed: QApplication, qtbot, theme: str) -> None:
+def test_disabled_menu_item_is_drawn_fainter(themed: QApplication, qtbot: QtBot,
+                                             theme: str) -> None:
     apply_theme(themed, theme)
     images = []
     for enabled in (True, False):

@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from qt_async import QtLoop, wait_until
+from pytestqt.qtbot import QtBot
 
 from agentapp.core.call import CallEvent, EndReason, EventKind, Leg, Phase, apply, new_timeline
 from agentapp.core.call_view import StepState
 from agentapp.sandbox import SandboxConfig
-from agentapp.settings import DIAL_CALLING_HOURS_END, DIAL_CALLING_HOURS_START
 from agentapp.ui.call_card import CallCard
+from testkit.apps import AppUnderTest, StartApp
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 
 D, A, F, N, U = (StepState.DONE, StepState.ACTIVE, StepState.FAILED, StepState.NOT_REACHED,
                  StepState.UNKNOWN)
@@ -29,25 +31,14 @@ def sandbox_config() -> SandboxConfig:
     return SandboxConfig(host="127.0.0.1", port=0, seed=3, speed=100.0, history=0)
 
 
-async def _start(start_app, **kwargs):  # type: ignore[no-untyped-def]
-    """The app with calling hours that never ask (this file is not about the clock)."""
-    app = await start_app(**kwargs)
-    settings = app.runtime.settings
-    settings.set(DIAL_CALLING_HOURS_START, "00:00")
-    settings.set(DIAL_CALLING_HOURS_END, "00:00")  # start == end: no restriction
-    await settings.asave()
-    assert await app.runtime.restart_session()
-    return app
-
-
-def _card(app, digits: str) -> CallCard | None:  # type: ignore[no-untyped-def]
+def _card(app: AppUnderTest, digits: str) -> CallCard | None:
     for card in app.window.cards():
         if card.timeline.customer.replace(" ", "").endswith(digits):
             return card
     return None
 
 
-async def _dial_and_end(app, number: str, within: float = 15.0) -> CallCard:  # type: ignore[no-untyped-def]
+async def _dial_and_end(app: AppUnderTest, number: str, within: float = 15.0) -> CallCard:
     app.window.dial.number.setText(number)
     app.window.dial.call_button.click()
 
@@ -83,10 +74,10 @@ OUTCOMES = [
 @pytest.mark.parametrize(("ext", "number", "reason", "steps", "names", "status"), OUTCOMES,
                          ids=[o[2].value for o in OUTCOMES])
 def test_each_sandbox_outcome_renders_the_steps_reached(
-        qloop: QtLoop, start_app, ext: str, number: str, reason: EndReason,
+        qloop: QtLoop, start_app: StartApp, ext: str, number: str, reason: EndReason,
         steps: tuple[StepState, ...], names: list[str], status: str) -> None:
     async def scenario() -> None:
-        app = await _start(start_app, extension=ext)
+        app = await start_app(extension=ext)
         card = await _dial_and_end(app, number)
         assert card.timeline.end_reason is reason
         assert card.step_states() == steps
@@ -110,9 +101,9 @@ def test_each_sandbox_outcome_renders_the_steps_reached(
     qloop.run(scenario())
 
 
-def test_api_refusal_fails_the_first_step(qloop: QtLoop, start_app) -> None:
+def test_api_refusal_fails_the_first_step(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
-        app = await _start(start_app, extension="2199")  # unknown: HTTP 404 at request time
+        app = await start_app(extension="2199")  # unknown: HTTP 404 at request time
         card = await _dial_and_end(app, CUSTOMER)
         assert card.timeline.end_reason is EndReason.REJECTED
         assert card.step_states() == (F, N, N, N)
@@ -124,9 +115,10 @@ def test_api_refusal_fails_the_first_step(qloop: QtLoop, start_app) -> None:
     qloop.run(scenario())
 
 
-def test_dropped_connection_says_the_call_may_still_be_placed(qloop: QtLoop, start_app) -> None:
+def test_dropped_connection_says_the_call_may_still_be_placed(
+        qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
-        app = await _start(start_app)
+        app = await start_app()
         app.sandbox.control("POST", "/_sandbox/faults",
                             {"drop_rate": 1.0, "paths": ["/api/c2c_post"]})
         card = await _dial_and_end(app, CUSTOMER)
@@ -141,9 +133,9 @@ def test_dropped_connection_says_the_call_may_still_be_placed(qloop: QtLoop, sta
 
 
 def test_while_your_phone_rings_the_card_counts_and_claims_nothing_more(
-        qloop: QtLoop, start_app) -> None:
+        qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
-        app = await _start(start_app, extension="2105")
+        app = await start_app(extension="2105")
         app.sandbox.control("POST", "/_sandbox/speed", {"speed": 1.0})  # rings 20 s
         app.window.dial.number.setText(CUSTOMER)
         app.window.dial.call_button.click()
@@ -166,7 +158,7 @@ def _events(*facts: tuple[float, EventKind, Leg]) -> list[CallEvent]:
             for i, (at, kind, leg) in enumerate(facts)]
 
 
-def test_card_timers_count_from_event_times_with_an_injected_clock(qtbot) -> None:
+def test_card_timers_count_from_event_times_with_an_injected_clock(qtbot: QtBot) -> None:
     now = [1000.0]
     tl = new_timeline("local-1", "2101", "+91 98765 43210", at=1000.0, logid="9")
     card = CallCard(tl, clock=lambda: now[0])
@@ -199,9 +191,10 @@ def test_card_timers_count_from_event_times_with_an_injected_clock(qtbot) -> Non
     assert not card.is_ticking()
 
 
-def test_retry_from_a_card_shows_that_number_in_the_field(qloop: QtLoop, start_app) -> None:
+def test_retry_from_a_card_shows_that_number_in_the_field(
+        qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
-        app = await _start(start_app)
+        app = await start_app()
         card = await _dial_and_end(app, "9876543200")  # busy
         app.window.dial.number.setText("98765 4")  # the agent started typing another number
         card.retry_button.click()

@@ -22,6 +22,7 @@ from agentapp.core.call import EndReason, Phase
 from agentapp.sandbox import SandboxConfig
 from agentapp.ui.call_card import CallCard
 from testkit.apps import AppUnderTest, StartApp
+from testkit.dial import DialOutcomes
 from testkit.dialogs import open_question
 from testkit.qt_loop import QtLoop
 from testkit.waiting import wait_until
@@ -49,23 +50,6 @@ async def _ended(app: AppUnderTest, digits: str, within: float = 15.0) -> CallCa
     card = _card_for(app, digits)
     assert card is not None
     return card
-
-
-class Outcomes:
-    """What the dial facade reported for each request: placed, refused or a question."""
-
-    def __init__(self, app: AppUnderTest) -> None:
-        self.placed: list[object] = []
-        self.refused: list[str] = []
-        self.questions: list[str] = []
-        dial = app.runtime.dial
-        dial.placed.connect(self.placed.append)
-        dial.refused.connect(self.refused.append)
-        dial.confirm_needed.connect(lambda _target, text: self.questions.append(text))
-
-    @property
-    def count(self) -> int:
-        return len(self.placed) + len(self.refused) + len(self.questions)
 
 
 def test_type_and_enter_places_one_call_that_completes(qloop: QtLoop, qtbot: QtBot,
@@ -163,7 +147,7 @@ def test_double_click_places_exactly_one_call(qloop: QtLoop, qtbot: QtBot,
                                              start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
-        outcomes = Outcomes(app)
+        outcomes = DialOutcomes(app.runtime.dial)
         app.window.dial.number.setText(CUSTOMER)
         app.window.dial.call_button.click()
         app.window.dial.call_button.click()
@@ -223,7 +207,7 @@ def test_inside_calling_hours_dials_without_asking(qloop: QtLoop, start_app: Sta
     async def scenario() -> None:
         app = await start_app()
         app.local_time.at = time(20, 59)  # the pinned hours are 09:00-21:00
-        outcomes = Outcomes(app)
+        outcomes = DialOutcomes(app.runtime.dial)
         app.window.dial.number.setText(CUSTOMER)
         app.window.dial.call_button.click()
         await wait_until(lambda: outcomes.count == 1, 10, "the dial's outcome")
@@ -234,7 +218,7 @@ def test_inside_calling_hours_dials_without_asking(qloop: QtLoop, start_app: Sta
     qloop.run(scenario())
 
 
-async def _asked(app: AppUnderTest, outcomes: Outcomes, times: int) -> QMessageBox:
+async def _asked(app: AppUnderTest, outcomes: DialOutcomes, times: int) -> QMessageBox:
     """Press Call and return the calling-hours question it raises (the ``times``-th)."""
     app.window.dial.call_button.click()
     await wait_until(lambda: len(outcomes.questions) == times, 10, "the calling-hours question")
@@ -251,7 +235,7 @@ def test_outside_calling_hours_no_sends_nothing(qloop: QtLoop, start_app: StartA
     async def scenario() -> None:
         app = await start_app()
         app.local_time.at = local_time
-        outcomes = Outcomes(app)
+        outcomes = DialOutcomes(app.runtime.dial)
         app.window.dial.number.setText(CUSTOMER)
         box = await _asked(app, outcomes, 1)
         assert app.calls() == []  # nothing is sent while the agent decides
@@ -259,7 +243,9 @@ def test_outside_calling_hours_no_sends_nothing(qloop: QtLoop, start_app: StartA
         assert open_question(app.window) is None
         # Asking again proves the No left nothing in flight; the sandbox saw no call.
         again = await _asked(app, outcomes, 2)
-        assert app.calls() == [] and outcomes.placed == [] and outcomes.refused == []
+        # A dial started by the No would have gone busy before this second request ran.
+        assert outcomes.started == 0 and outcomes.placed == [] and outcomes.refused == []
+        assert app.calls() == []
         again.button(QMessageBox.StandardButton.No).click()
         assert app.calls() == []
     qloop.run(scenario())
@@ -271,7 +257,7 @@ def test_outside_calling_hours_yes_places_exactly_one_call(
     async def scenario() -> None:
         app = await start_app()
         app.local_time.at = local_time
-        outcomes = Outcomes(app)
+        outcomes = DialOutcomes(app.runtime.dial)
         app.window.dial.number.setText(CUSTOMER)
         box = await _asked(app, outcomes, 1)
         assert app.calls() == []
@@ -318,7 +304,7 @@ def test_tel_link_with_dial_from_a_second_process_dials_once(
         qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
-        outcomes = Outcomes(app)
+        outcomes = DialOutcomes(app.runtime.dial)
         procs = [_second_launch(app.profile, "--dial", "tel:09876543210") for _ in range(2)]
         await wait_until(lambda: all(p.poll() is not None for p in procs), 30, "launches")
         assert [p.returncode for p in procs] == [0, 0]
