@@ -11,8 +11,9 @@ import pytest
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.clock import IST, TIME_FORMAT
 from agentapp.sandbox.thread import SandboxThread
+from testkit.waiting import wait_for
 
-from .conftest import WebhookReceiver, wait_call_ended, wait_for
+from .conftest import WebhookReceiver, wait_call_ended
 
 EVENING = datetime(2026, 11, 26, 20, 0, tzinfo=IST)  # outside dialer windows
 

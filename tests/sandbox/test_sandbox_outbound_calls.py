@@ -12,8 +12,9 @@ from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.calls import flow_keypress
 from agentapp.sandbox.clock import IST, TIME_FORMAT
 from agentapp.sandbox.thread import SandboxThread
+from testkit.waiting import wait_for
 
-from .conftest import WebhookReceiver, wait_call_ended, wait_for
+from .conftest import WebhookReceiver, wait_call_ended
 
 MORNING = datetime(2026, 11, 26, 10, 0, tzinfo=IST)  # inside every dialer's window
 
@@ -115,7 +116,7 @@ def test_dialer_campaign_dials_its_numbers_a_few_at_a_time(
                                               json={"dialerid": dialer}).json()["data"]
         return rows
 
-    wait_for(lambda: len(logs()) == 4, timeout=30)
+    wait_for(lambda: len(logs()) == 4, 30)
     outcome = {r["customer_no"]: r["call_status"] for r in logs()}
     assert outcome == {"9876543210": "answered", "9876543200": "busy",
                        "9876543299": "no_answer", "9123456789": "answered"}

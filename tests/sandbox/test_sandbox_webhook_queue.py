@@ -9,8 +9,9 @@ import pytest
 
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
+from testkit.waiting import wait_for
 
-from .conftest import WebhookReceiver, wait_for
+from .conftest import WebhookReceiver
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_a_refused_event_does_not_block_other_calls(
     state["a"] = _c2c(api, "2101", "9876543298")  # customer leg fails after 1 s
     state["b"] = _c2c(api, "2102", "9876543298")
     wait_for(lambda: len(receiver.events_for(state["b"])) == 5
-             and len(receiver.events_for(state["a"])) == 5, timeout=20)
+             and len(receiver.events_for(state["a"])) == 5, 20)
 
     order = [(r.json()["recordid"], _kind(r.json())) for r in receiver.received]
     first_a = order.index((state["a"], "ring"))
@@ -67,7 +68,7 @@ def test_a_receiver_that_always_refuses_one_call_still_gets_the_others(
     api.post("/api/add_webhook", json={"webhookurl": receiver.url})
     refused["a"] = _c2c(api, "2101", "9876543298")
     b = _c2c(api, "2102", "9876543298")
-    wait_for(lambda: len(receiver.events_for(b)) == 5, timeout=20)
+    wait_for(lambda: len(receiver.events_for(b)) == 5, 20)
     assert receiver.events_for(refused["a"]) == []
 
     def a_gave_up() -> bool:
@@ -75,7 +76,7 @@ def test_a_receiver_that_always_refuses_one_call_still_gets_the_others(
         first = next(d for d in rows if d["logid"] == refused["a"])
         return first["state"] == "failed"
 
-    wait_for(a_gave_up, timeout=20)  # 8 attempts, 91 sim s of backoff, at speed 100
+    wait_for(a_gave_up, 20)  # 8 attempts, 91 sim s of backoff, at speed 100
     rows = [d for d in sandbox.control("GET", "/_sandbox/deliveries")["data"]
             if d["logid"] == refused["a"]]
     assert len(rows[0]["attempts"]) == 8
