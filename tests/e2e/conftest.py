@@ -29,11 +29,17 @@ def start_app(qapp: QApplication, qloop: QtLoop, data_dirs: Path, sandbox: Sandb
 
     async def start(*argv: str, extension: str = "2101", did: str = "+911143104567",
                     api_url: str | None = None) -> AppUnderTest:
-        profile = new_profile("e2e")
+        args = list(argv)
+        if "--profile" in args:  # a test that restarts the app on the same profile
+            at = args.index("--profile")
+            profile = args[at + 1]
+            del args[at:at + 2]
+        else:
+            profile = new_profile("e2e")
         pin_calling_hours(profile)
         app = await launch_app(
             ["--api-url", api_url or sandbox.base_url, "--extension", extension, "--did", did,
-             *argv], profile=profile, env_token=sandbox.token, sandbox=sandbox, app=qapp)
+             *args], profile=profile, env_token=sandbox.token, sandbox=sandbox, app=qapp)
         qloop.finalizers.append(app.stop)
         return app
 

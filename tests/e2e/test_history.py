@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from qt_async import QtLoop, wait_until
 
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.store import ContactRow
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 
 
 @pytest.fixture

@@ -19,8 +19,6 @@ import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
-from qt_async import QtLoop, wait_until
-from services_available import need_service
 
 from agentapp.core.phone import parse_number
 from agentapp.sandbox import SandboxConfig
@@ -32,6 +30,10 @@ from agentapp.settings import (
 )
 from agentapp.ui.contact_dialog import ContactDialog
 from agentapp.ui.screen_pop import ScreenPopWindow
+from testkit.dialogs import open_dialogs
+from testkit.qt_loop import QtLoop
+from testkit.strict import need_service
+from testkit.waiting import wait_until
 
 DID = "+911143104567"
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,8 +157,7 @@ def test_look_up_by_hand(qloop: QtLoop, start_app, sandbox: SandboxThread) -> No
                       if a.shortcut().toString() == "Ctrl+F")
         assert action.text() == "&Look up caller…" and action.isEnabled()
         action.trigger()
-        prompt = next(w for w in QApplication.topLevelWidgets()
-                      if isinstance(w, QInputDialog) and w.isVisible())
+        prompt = next(w for w in open_dialogs(app.window) if isinstance(w, QInputDialog))
         prompt.setTextValue("0" + contact.number)
         prompt.accept()
         await wait_until(lambda: pop_titled(app, f"Caller look-up: {contact.name}"), 10,
@@ -217,6 +218,8 @@ def test_save_contact_from_an_unknown_caller_pop(qloop: QtLoop, start_app,
         await wait_until(lambda: "Looking up" not in pop.status.text(), 10, "the API fill")
         assert pop.contact_button.text() == "Save contact"
         pop.contact_button.click()
+        # The form opened from a pop has no parent window (pop_facade.edit_contact gets
+        # none), so it can only be found among the application's windows.
         dialog = next(w for w in QApplication.topLevelWidgets()
                       if isinstance(w, ContactDialog) and w.isVisible())
         assert not dialog.save_button.isEnabled()  # no name yet

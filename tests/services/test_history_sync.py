@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from services_support import ivr_client, wait_until
 
 from agentapp.api.coerce import IST
 from agentapp.api.models import SyncCursors
@@ -21,6 +20,8 @@ from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.history_sync import HistorySync, SyncSettings, SyncStatus
 from agentapp.store import Store, open_store
 from agentapp.store.calls_repo import HistoryFilter, HistoryQuery
+from testkit.sandbox import ivr_client
+from testkit.waiting import wait_until
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=IST)
 DID = "+911143104567"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from services_support import ivr_client
-
 from agentapp.core.call import CallEvent, EventKind, Leg
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.screen_pop import PopInfo, PopRequest, ScreenPops, crm_url
 from agentapp.services.screen_pop_triggers import PopTriggers
 from agentapp.store import CallRow, ContactRow, open_store
+from testkit.sandbox import ivr_client
 
 
 def _contact_with_calls(sb: SandboxThread) -> tuple[str, str]:

@@ -6,18 +6,19 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from qt_async import QtLoop, qloop, wait_until  # noqa: F401 (fixture)
 
 from agentapp.qt.history_model import PAGE, HistoryTableModel
 from agentapp.store import open_store
 from agentapp.store.calls_repo import HistoryFilter
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 from tests.store.store_support import T0, call
 
 N = 100_000
 
 
 @pytest.mark.timeout(300)
-def test_pages_on_demand_over_100k_rows(qloop: QtLoop, tmp_path: Path) -> None:  # noqa: F811
+def test_pages_on_demand_over_100k_rows(qloop: QtLoop, tmp_path: Path) -> None:
     async def scenario() -> None:
         store = await open_store(tmp_path / "big.sqlite3")
         try:
