@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.store import ContactRow
+from testkit.apps import StartApp
 from testkit.qt_loop import QtLoop
 from testkit.waiting import wait_until
 
@@ -40,7 +41,7 @@ async def synced(app: Any, expected: int) -> Any:
     return view
 
 
-def test_history_loads_filters_and_sorts(qloop: QtLoop, start_app,
+def test_history_loads_filters_and_sorts(qloop: QtLoop, start_app: StartApp,
                                          sandbox: SandboxThread) -> None:
     async def scenario() -> None:
         app = await start_app()
@@ -75,7 +76,9 @@ def test_history_loads_filters_and_sorts(qloop: QtLoop, start_app,
         contact = next(c for c in sandbox.server.context.world.contacts
                        if any(r.client_no == c.number
                               for r in sandbox.server.context.world.call_logs))
-        store = app.runtime.services.history.store
+        history = app.services.history
+        assert history is not None
+        store = history.store
         await store.contacts.upsert([ContactRow("+91" + contact.number, contact.name)])
         view.set_search(contact.name.split()[0])
         await wait_until(lambda: model.loaded.is_set() and model.rowCount() > 0, 10, "search")
@@ -90,7 +93,7 @@ def test_history_loads_filters_and_sorts(qloop: QtLoop, start_app,
     qloop.run(scenario())
 
 
-def test_starting_offline_shows_cached_history(qloop: QtLoop, start_app,
+def test_starting_offline_shows_cached_history(qloop: QtLoop, start_app: StartApp,
                                               sandbox: SandboxThread) -> None:
     profile = "e2e-offline-" + uuid.uuid4().hex[:6]
 

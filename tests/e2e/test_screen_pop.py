@@ -30,6 +30,7 @@ from agentapp.settings import (
 )
 from agentapp.ui.contact_dialog import ContactDialog
 from agentapp.ui.screen_pop import ScreenPopWindow
+from testkit.apps import StartApp
 from testkit.dialogs import open_dialogs
 from testkit.qt_loop import QtLoop
 from testkit.strict import need_service
@@ -67,7 +68,7 @@ async def webhook_registered(app: Any) -> None:
                      and app.runtime.services.receiver is not None, 10, "the webhook receiver")
 
 
-def test_known_caller_pops_with_name_history_and_line(qloop: QtLoop, start_app,
+def test_known_caller_pops_with_name_history_and_line(qloop: QtLoop, start_app: StartApp,
                                                       sandbox: SandboxThread) -> None:
     contact = known_contact(sandbox)
 
@@ -106,7 +107,8 @@ def test_known_caller_pops_with_name_history_and_line(qloop: QtLoop, start_app,
     qloop.run(scenario())
 
 
-def test_unknown_caller_then_missed(qloop: QtLoop, start_app, sandbox: SandboxThread) -> None:
+def test_unknown_caller_then_missed(qloop: QtLoop, start_app: StartApp,
+                                    sandbox: SandboxThread) -> None:
     async def scenario() -> None:
         app = await start_app()
         await webhook_registered(app)
@@ -133,7 +135,7 @@ def test_unknown_caller_then_missed(qloop: QtLoop, start_app, sandbox: SandboxTh
     qloop.run(scenario())
 
 
-def test_own_click_to_call_pops_outgoing(qloop: QtLoop, start_app) -> None:
+def test_own_click_to_call_pops_outgoing(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
         settings = app.runtime.settings  # no calling-hours question, whatever the hour
@@ -148,7 +150,7 @@ def test_own_click_to_call_pops_outgoing(qloop: QtLoop, start_app) -> None:
     qloop.run(scenario())
 
 
-def test_look_up_by_hand(qloop: QtLoop, start_app, sandbox: SandboxThread) -> None:
+def test_look_up_by_hand(qloop: QtLoop, start_app: StartApp, sandbox: SandboxThread) -> None:
     contact = known_contact(sandbox)
 
     async def scenario() -> None:
@@ -206,7 +208,7 @@ def test_inbound_call_pops_on_a_real_x_server(sandbox: SandboxThread, data_dirs:
         proc.wait(timeout=30)
 
 
-def test_save_contact_from_an_unknown_caller_pop(qloop: QtLoop, start_app,
+def test_save_contact_from_an_unknown_caller_pop(qloop: QtLoop, start_app: StartApp,
                                                  sandbox: SandboxThread) -> None:
     async def scenario() -> None:
         app = await start_app()
@@ -230,7 +232,9 @@ def test_save_contact_from_an_unknown_caller_pop(qloop: QtLoop, start_app,
         assert pop.contact_button.text() == "Edit contact"
         world = sandbox.server.context.world
         assert world.contacts_by_number["9123456781"].name == "Meera Nair"
-        stored = await app.runtime.services.history.store.contacts.get("+919123456781")
+        history = app.services.history
+        assert history is not None
+        stored = await history.store.contacts.get("+919123456781")
         assert stored is not None and stored.name == "Meera Nair"
     qloop.run(scenario())
 
@@ -245,9 +249,9 @@ class _UrlCatcher(QObject):
         self.urls.append(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
 
 
-def test_open_in_crm(qloop: QtLoop, start_app, sandbox: SandboxThread) -> None:
+def test_open_in_crm(qloop: QtLoop, start_app: StartApp, sandbox: SandboxThread) -> None:
     catcher = _UrlCatcher()
-    QDesktopServices.setUrlHandler("https", catcher, "open")
+    QDesktopServices.setUrlHandler("https", catcher, b"open")
 
     async def scenario() -> None:
         app = await start_app()

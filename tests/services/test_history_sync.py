@@ -88,7 +88,8 @@ def test_first_backfill_gets_everything_with_progress(sandbox: SandboxThread,
                 expected = world_keys(sandbox)
                 assert new == len(expected) > 50
                 assert await all_keys(store) == expected
-                progress = [s.progress for s in seen if s.phase == "syncing"]
+                progress = [s.progress for s in seen
+                            if s.phase == "syncing" and s.progress is not None]
                 assert progress == sorted(progress) and len(progress) > 30
                 assert all(0 <= p < 1 for p in progress if p is not None)
                 assert "day 1 of" in seen[0].detail
