@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from services_available import need_service
 
 from agentapp.relay.natsd import NatsCluster, nats_server_binary
+from testkit.strict import need_service
 
 
 @pytest.fixture

@@ -18,13 +18,13 @@ from typing import Any
 import aiohttp
 import nats
 import pytest
-from services_available import need_service
 
 from agentapp.relay.natsd import NatsCluster, nats_server_binary
 from agentapp.relay.permissions import agent_permissions, relay_permissions
 from agentapp.services.event_source import LiveState, SourcedEvent
 from agentapp.services.event_source_subjects import stream_name
 from agentapp.services.relay_subscription import RelaySubscription, RelayTarget
+from testkit.strict import need_service
 
 from .relay_support import ACCOUNT, post, ring, running_relay, stream_messages
 
@@ -105,7 +105,7 @@ def test_an_agent_reads_only_its_own_subjects_and_never_publishes(secured: NatsC
                     await js.add_consumer(STREAM, ConsumerConfig(
                         name=name, durable_name=name, filter_subject=subject))
             # the allowed create subject with another extension's filter in the body
-            body = {"stream_name": STREAM, "config": {
+            body: dict[str, Any] = {"stream_name": STREAM, "config": {
                 "name": "desk_2101", "durable_name": "desk_2101", "ack_policy": "explicit",
                 "filter_subject": "ivr.acme.ext.2102"}}
             answer = await nc.request(

@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from keyring_memory import MemoryKeyring
 from PySide6.QtWidgets import QApplication
-from qt_async import QtLoop, qloop, wait_until  # noqa: F401 (fixture re-export)
 
 from agentapp.cli import parse_launch
 from agentapp.core.call import CallEvent, EventKind
@@ -21,6 +19,9 @@ from agentapp.runtime import AppRuntime
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.secrets import AsyncSecretStore, SecretStore
 from agentapp.single_instance import SingleInstance, instance_name
+from testkit.keyrings import MemoryKeyring
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 
 from .relay_support import ACCOUNT, SECRET, running_relay
 
@@ -28,7 +29,7 @@ DID = "+911143104567"
 
 
 def test_app_with_relay_shows_live_events_and_receives_an_inbound_ring(
-        qapp: QApplication, qloop: QtLoop, data_dirs: Path,  # noqa: F811
+        qapp: QApplication, qloop: QtLoop, data_dirs: Path,
         sandbox: SandboxThread, nats_single: NatsCluster,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENTAPP_TOKEN", sandbox.token)

