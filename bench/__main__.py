@@ -1,7 +1,8 @@
 """``python -m bench [click|webhook|startup|memory|relay ...]``: run benches, print one table.
 
 With no names every bench runs except ``relay`` (opt-in: ~3 minutes of load,
-500 NATS connections; it prints its own table, see bench/relay.py). Figures are
+500 NATS connections; it prints its own table, see bench/relay.py) and ``soak``
+(opt-in: 50,000+ events and timers through the signed-in app, bench/soak.py). Figures are
 ratios against a baseline measured in the same run, next to the absolute
 medians and p95s (docs/performance.md).
 """
@@ -19,7 +20,7 @@ from bench.harness import isolate_home, run_qt
 from bench.stats import Row, markdown, table
 
 BENCHES = ("click", "webhook", "startup", "memory", "history")
-OPT_IN = ("relay",)
+OPT_IN = ("relay", "soak")
 
 
 def _in_qt(names: Sequence[str], iterations: int, warmup: int) -> list[Row]:
@@ -58,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     if "click" in names or "webhook" in names:
         rows += _in_qt(names, args.iterations, args.warmup)
+    if "soak" in names:
+        from bench import soak
+
+        rows += run_qt(soak.run)
     if "history" in names:
         from bench import history
 
