@@ -24,13 +24,12 @@ from agentapp.api.errors import ApiError
 from agentapp.core.session import Session
 from agentapp.core.urls import is_loopback_url
 from agentapp.services.call_tracker import CallTracker
-from agentapp.services.connectivity import ConnectivityMonitor
+from agentapp.services.connectivity import ConnectivityMonitor, ConnState
 from agentapp.services.dialing import DialingService
 from agentapp.services.event_source import (
     EventSource,
     LiveState,
     PollingSource,
-    ReceiverSource,
     intake_sink,
 )
 from agentapp.services.history_session import HistoryServices, open_history
@@ -38,9 +37,11 @@ from agentapp.services.observable import Observable
 from agentapp.services.recent_calls import RecentCalls
 from agentapp.services.relay_subscription import RelaySubscription, RelayTarget
 from agentapp.services.status import StatusService
+from agentapp.services.webhook_link import WebhookLink
 from agentapp.services.webhook_receiver import EventIntake, WebhookReceiver
 from agentapp.settings import (
     API_PATH_OVERRIDES,
+    API_PROBE_INTERVAL_S,
     DIAL_CALLING_HOURS_END,
     DIAL_CALLING_HOURS_START,
     HISTORY_BACKFILL_DAYS,
@@ -152,13 +153,18 @@ async def build_session(
                        path_overrides=settings.get(API_PATH_OVERRIDES), today=clock.account_today)
     is_sandbox = plan.kind == "demo" or await client.is_sandbox()
     session = Session(plan.base_url, plan.ext_no, plan.did, is_sandbox)
-    connectivity = ConnectivityMonitor(client.disposition_statuses)
+    connectivity = ConnectivityMonitor(client.disposition_statuses,
+                                       interval_s=settings.get(API_PROBE_INTERVAL_S),
+                                       clock=clock.wall)
     status = StatusService(client, connectivity=connectivity, clock=clock.wall)
     tracker = CallTracker(client, clock.wall,
                           webhook_healthy=lambda: services.events.healthy)
+    connectivity.health.subscribe(
+        lambda health: tracker.set_contact_lost(health.state is ConnState.OFFLINE))
     hours = (_hhmm(settings.get(DIAL_CALLING_HOURS_START)),
              _hhmm(settings.get(DIAL_CALLING_HOURS_END)))
-    dialing = DialingService(client, tracker, status, connectivity, lambda: session,
+    # The agent may switch extension or caller ID mid-session (the strip's picker).
+    dialing = DialingService(client, tracker, status, connectivity, lambda: services.session,
                              clock=clock.wall, calling_hours=hours, now_local=clock.local_now,
                              region=settings.get(PHONE_DEFAULT_REGION))
     intake = EventIntake(tracker.feed, clock=clock.wall)
@@ -224,6 +230,8 @@ async def start_receiver(services: SessionServices, settings: Settings) -> str:
 
     Failing is not fatal: the tracker then follows calls by polling.
     """
+    if isinstance(services.events, WebhookLink):
+        await services.events.stop()
     if services.receiver is not None:
         await services.receiver.stop()
         services.receiver = None
@@ -232,20 +240,21 @@ async def start_receiver(services: SessionServices, settings: Settings) -> str:
                                port=settings.get(WEBHOOK_PORT), secret=secret,
                                public_url=settings.get(WEBHOOK_PUBLIC_URL) or None,
                                clock=services.clock.wall)
+    link = WebhookLink(receiver, services.client.register_webhook, secret or "")
     try:
-        url = await receiver.start()
-        await services.client.register_webhook(url, secret or "")
+        await link.start()
+        url = receiver.url
     except (OSError, ApiError) as exc:
         reason = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
         log.warning("webhook receiver not in use (%s); following calls by polling", reason)
         with contextlib.suppress(Exception):
-            await receiver.stop()
+            await link.stop()
         return f"Webhook not registered: {reason} Calls are followed by polling."
+    # Registered again after every outage (a restarted server may have forgotten it).
+    link.follow(services.connectivity)
     services.receiver = receiver
     services.webhook_url = url
-    source = ReceiverSource(receiver)
-    source.state.set(LiveState.CONNECTED)
-    services.use_source(source)
+    services.use_source(link)
     if not services.session.is_sandbox:
         log.warning("registered this app's webhook receiver: it replaced the account's "
                     "previous webhook URL (an account has one)")

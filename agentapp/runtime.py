@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -41,9 +42,11 @@ from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.settings_flow import SettingsFlow
 from agentapp.qt.sign_in_flow import SignInFlow
 from agentapp.qt.status_facade import StatusFacade
+from agentapp.qt.status_panel_facade import StatusPanelFacade, install_status_panel_action
 from agentapp.qt.wiring import MainWindowBinding
 from agentapp.resources import icon
 from agentapp.secrets import AsyncSecretStore, SecretStore
+from agentapp.services.connectivity import ConnState, Health
 from agentapp.settings import (
     AGENT_DID,
     AGENT_EXTENSION,
@@ -96,6 +99,7 @@ class AppRuntime:
         self.dial = DialFacade()
         self.calls = CallsFacade()
         self.status = StatusFacade()
+        self.status_panel = StatusPanelFacade()
         self.recent = RecentCallsFacade()
         self.pops = PopFacade(crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE),
                               did_label=self._did_label)
@@ -103,6 +107,7 @@ class AppRuntime:
         self.window: MainWindow | None = None
         self.signal_timer: QTimer | None = None  # see app._quit_on_signals
         self.sign_in: SignInFlow | None = None
+        self._asked_sign_in = False
 
     # -- start -----------------------------------------------------------------
     def _build_ui(self, dark: bool) -> MainWindow:
@@ -122,6 +127,9 @@ class AppRuntime:
         self.history.contact_requested.connect(
             lambda e164, name: self.pops.edit_contact(e164, name, self.history.view))
         self.pops.contact_saved.connect(lambda _e164: self.history.refresh())
+        self._binding.line_change_requested.connect(self._line_change)
+        install_status_panel_action(window, self.status_panel)
+        self.status.health_changed.connect(self._ask_sign_in_when_refused)
         self.sign_in = SignInFlow(http=self._require_http, secrets=self._secrets,
                                   settings=self._settings, profile=self._launch.profile,
                                   use_account=self._use_account, use_demo=self._use_demo,
@@ -281,6 +289,9 @@ class AppRuntime:
             self.pops.bind(history.pops if history else None,
                            history.triggers if history else None)
             self.history.bind(history)
+            self.status.bind_sync(history.sync.status if history else None)
+            self.status_panel.bind(services.status)
+            self._asked_sign_in = False
             self._binding.set_session(services.session, signed_in=plan.kind == "account")
             log.info("session started: %s ext %s", "sandbox" if services.session.is_sandbox
                      else "account", plan.ext_no)
@@ -290,6 +301,8 @@ class AppRuntime:
         self.dial.bind(None)
         self.calls.bind(None)
         self.status.bind(None, None, None)
+        self.status.bind_sync(None)
+        self.status_panel.bind(None)
         self.recent.bind(None)
         self.pops.bind(None, None)
         self.pops.close_all()
@@ -297,6 +310,51 @@ class AppRuntime:
         services, self._services = self._services, None
         if services is not None:
             await services.close()
+
+    # -- the strip: picking my line, a token refused mid-session -------------------
+    def _line_change(self, ext_no: str, did: str) -> None:
+        asyncio.get_running_loop().create_task(self.change_line(ext_no, did))
+
+    async def change_line(self, ext_no: str = "", did: str = "") -> str:
+        """Use another extension and/or caller ID; remembered for this profile (signed in).
+
+        A new caller ID applies to the running session at once; a new extension
+        rebuilds the session (its recent calls and events are per extension),
+        which waits until no call is live. Returns what went wrong, or "".
+        """
+        services, plan = self._services, self._plan
+        if services is None or plan is None:
+            return "Sign in first."
+        ext_no = ext_no.strip() or services.session.ext_no
+        did = did.strip() or services.session.did
+        if plan.kind == "account":
+            self._settings.set(AGENT_EXTENSION, ext_no)
+            self._settings.set(AGENT_DID, did)
+            await self._settings.asave()
+        if ext_no == services.session.ext_no:
+            services.session = replace(services.session, did=did)
+            self._plan = replace(plan, did=did)
+            self._binding.update_line(services.session)
+            log.info("caller ID changed for this session")
+            return ""
+        if services.tracker.live_calls():
+            message = "Finish the live call first: the extension changes after it."
+            if self.window is not None:
+                self.window.dial.show_message(message)
+            return message
+        await self.switch(replace(plan, ext_no=ext_no, did=did))
+        return ""
+
+    def _ask_sign_in_when_refused(self, health: Health) -> None:
+        """A 401 mid-session: ask once to sign in again. Nothing typed is lost: the
+        session stays until a new sign-in replaces it, and the window is untouched."""
+        if health.state is not ConnState.SIGNED_OUT or self._asked_sign_in:
+            return
+        self._asked_sign_in = True
+        if self.sign_in is not None and (self._plan is None or self._plan.kind == "account"):
+            self.sign_in.open("IVR Solutions no longer accepts this app's token (revoked or "
+                              "expired). Sign in again; your typed number is kept.",
+                              self._plan.base_url if self._plan else None)
 
     # -- launches forwarded from a second process --------------------------------
     def handle_launch_message(self, message: dict[str, Any]) -> None:

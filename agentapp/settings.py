@@ -98,6 +98,8 @@ class Setting(Generic[T]):
         return value
 
     def from_json(self, raw: object) -> object:
+        if self.type is float and isinstance(raw, int) and not isinstance(raw, bool):
+            return float(raw)  # JSON writes 10.0 as 10 in some editors
         if self.type is bytes and isinstance(raw, str):
             try:
                 return base64.b64decode(raw.encode("ascii"), validate=True)
@@ -145,6 +147,11 @@ API_BASE_URL = Setting("api/base_url", str, "https://api.ivrsolutions.in", "API 
 API_PATH_OVERRIDES: Setting[dict[str, str]] = Setting(
     "api/path_overrides", dict, {}, "Endpoint path overrides", check=_is_path_map,
     explain=_path_map_problem)
+# How often the connection is checked while nothing else talks to the API (also
+# the longest an outage can go unnoticed). Not in the Settings dialog; tests pin it.
+API_PROBE_INTERVAL_S = Setting("api/probe_interval_s", float, 10.0,
+                               "Seconds between connection checks",
+                               check=lambda v: 0.05 <= v <= 600)
 AGENT_EXTENSION = Setting("agent/extension", str, "", "Your extension",
                           check=_is_digits_or_empty)
 AGENT_DID = Setting("agent/did", str, "", "Caller ID (DID)", check=_is_did)
@@ -195,7 +202,8 @@ UI_THEME = Setting("ui/theme", str, "system", "Theme", choices=("system", "light
 UI_GEOMETRY = Setting("ui/geometry", bytes, b"", "Window geometry")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
-    API_BASE_URL, API_PATH_OVERRIDES, AGENT_EXTENSION, AGENT_DID, PHONE_DEFAULT_REGION,
+    API_BASE_URL, API_PATH_OVERRIDES, API_PROBE_INTERVAL_S, AGENT_EXTENSION, AGENT_DID,
+    PHONE_DEFAULT_REGION,
     DIAL_TEL_ACTION, DIAL_CALLING_HOURS_START, DIAL_CALLING_HOURS_END, WEBHOOK_HOST,
     WEBHOOK_PORT, WEBHOOK_PUBLIC_URL, WEBHOOK_SECRET_ENABLED, HISTORY_BACKFILL_DAYS,
     POP_INCOMING_TRIGGER, POP_CRM_URL_TEMPLATE, RELAY_NATS_URLS, RELAY_ACCOUNT,

@@ -155,6 +155,8 @@ class CallTimeline:
     ended_on: Leg | None = None  # the leg the hangup came from, when it said
     duration_s: int | None = None
     steps: tuple[TimelineStep, ...] = ()
+    # The app cannot reach IVR Solutions right now; the call itself goes on.
+    contact_lost: bool = False
     seen_event_ids: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property

@@ -262,7 +262,13 @@ def _connected_seconds(tl: CallTimeline, now: float) -> float:
     return now - start
 
 
+LOST_CONTACT_TEXT = ("Lost contact with IVR Solutions: the call goes on on your phone. "
+                     "This card catches up by itself once the connection is back.")
+
+
 def _hint(tl: CallTimeline) -> str:
+    if tl.contact_lost and tl.is_live:
+        return LOST_CONTACT_TEXT
     if tl.phase in (Phase.STARTING, Phase.RINGING_AGENT):
         return ("Answer your phone: the customer is dialled once you pick up. "
                 "To cancel, reject the call on your phone.")

@@ -40,6 +40,11 @@ def build_middlewares(token: str, auth_failure: str, faults: FaultInjector) -> l
             return error_reply(404, "Not Found")
         except web.HTTPException:
             raise
+        except ConnectionResetError:
+            # The client went away mid-request (an app quitting cancels its reads):
+            # nobody is left to answer, and it is not a sandbox failure.
+            log.info("client disconnected during %s", request.path)
+            return error_reply(400, "Client disconnected")
         except Exception:
             log.exception("sandbox handler failed for %s", request.path)
             return error_reply(500, "Internal Server Error")

@@ -68,6 +68,8 @@ class CallTracker:
         self._orphans: OrderedDict[str, list[CallEvent]] = OrderedDict()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._local_ids = itertools.count(1)
+        self._contact_lost = False
+        self._expiry_paused_until = 0.0
 
     # -- queries ---------------------------------------------------------------
 
@@ -92,6 +94,8 @@ class CallTracker:
         """A call we are about to place: STARTING, no logid yet."""
         call_id = f"local-{next(self._local_ids)}"
         timeline = new_timeline(call_id, ext_no, customer, self._clock())
+        if self._contact_lost:
+            timeline = replace(timeline, contact_lost=True)
         self._publish(timeline)
         return timeline
 
@@ -138,9 +142,27 @@ class CallTracker:
             self._publish(updated)
         return updated
 
+    def set_contact_lost(self, lost: bool) -> None:
+        """The connection to IVR Solutions went (or came back): every live card says so
+        at once. Silence while we cannot listen proves nothing, so no call expires
+        then, nor until polling had a chance to catch up."""
+        if lost == self._contact_lost:
+            return
+        self._contact_lost = lost
+        if not lost:
+            self._expiry_paused_until = self._clock() + 2 * self._slow_poll_interval_s
+        for timeline in self.live_calls():
+            self._publish(replace(timeline, contact_lost=lost))
+
+    @property
+    def contact_lost(self) -> bool:
+        return self._contact_lost
+
     def tick(self) -> None:
         """End calls that have been silent too long (also run by each poll task)."""
         now = self._clock()
+        if self._contact_lost or now < self._expiry_paused_until:
+            return
         for timeline in list(self._timelines.values()):
             if timeline.is_live:
                 expired = expire(timeline, now, self._limits)

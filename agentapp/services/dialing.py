@@ -29,6 +29,10 @@ from agentapp.services.status import AgentInfo, DidInfo
 
 log = logging.getLogger(__name__)
 
+# Said so that nobody reads it as "queued": nothing is sent later by itself.
+OFFLINE_REFUSAL = ("Not called: IVR Solutions cannot be reached. Nothing was sent and nothing "
+                   "is queued. Call again when the strip at the top says Online.")
+
 REPEAT_WINDOW_S = 5.0
 # Failures after which we cannot know whether the platform placed the call: the request
 # may have arrived (a timeout, a connection dropped mid-request, a cut-off answer).
@@ -174,7 +178,7 @@ class DialingService:
         self._check_repeat(number)
         if not self._connectivity.is_online:
             raise DialRefused(
-                "offline", "You are offline. The call can be placed once the connection is back."
+                "offline", OFFLINE_REFUSAL
             )
         if LIVE_CALL not in confirmed:
             self._check_live_call(number)

@@ -11,8 +11,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass, field, replace
+from typing import Protocol, runtime_checkable
 
 from agentapp.api.errors import ApiError
 from agentapp.core.phone import InvalidNumber, did_for_api
@@ -40,9 +40,33 @@ class DidInfo(Protocol):
     def active(self) -> bool: ...
 
 
+class DidLiveInfo(Protocol):
+    @property
+    def number(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def live_calls(self) -> int: ...
+
+
+class AgentLiveInfo(Protocol):
+    @property
+    def ext_no(self) -> str: ...
+    @property
+    def did_number(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
 class StatusApi(Protocol):
     async def agents(self) -> Sequence[AgentInfo]: ...
     async def dids(self) -> Sequence[DidInfo]: ...
+
+
+@runtime_checkable
+class _HasLive(Protocol):
+    async def did_live_status(self) -> Sequence[DidLiveInfo]: ...
+    async def agent_did_live_status(self) -> Sequence[AgentLiveInfo]: ...
 
 
 class OutcomeSink(Protocol):
@@ -58,6 +82,10 @@ class StatusSnapshot:
     dids: Mapping[str, DidInfo] = field(default_factory=dict)
     fetched_at: float | None = None
     error: str = ""
+    # Live status (guessed endpoints): empty when the server does not serve them.
+    did_live: Mapping[str, DidLiveInfo] = field(default_factory=dict)
+    agent_live: Mapping[str, AgentLiveInfo] = field(default_factory=dict)
+    error_at: float | None = None
 
 
 def did_key(number: str) -> str:
@@ -124,6 +152,19 @@ class StatusService:
                     raise
                 task = latest
 
+    async def _live(self) -> tuple[Sequence[DidLiveInfo], Sequence[AgentLiveInfo]]:
+        """Live line state, when the server serves it; its absence is not an outage."""
+        api = self._api
+        if not isinstance(api, _HasLive):
+            return [], []
+        try:
+            dids, agents = await asyncio.gather(api.did_live_status(),
+                                                api.agent_did_live_status())
+        except ApiError as exc:
+            log.info("live status not available: %s", type(exc).__name__)
+            return [], []
+        return dids, agents
+
     async def _run(self) -> None:
         while True:
             await self.refresh()
@@ -136,15 +177,18 @@ class StatusService:
             if self._connectivity is not None:
                 self._connectivity.report_failure(exc)
             old = self.snapshot.value
-            failed = StatusSnapshot(old.agents, old.dids, old.fetched_at, exc.user_message)
+            failed = replace(old, error=exc.user_message, error_at=self._clock())
             self.snapshot.emit(failed)
             return failed
         if self._connectivity is not None:
             self._connectivity.report_success()
+        did_live, agent_live = await self._live()
         fresh = StatusSnapshot(
             agents={a.ext_no: a for a in agents},
             dids={did_key(d.number): d for d in dids},
             fetched_at=self._clock(),
+            did_live={did_key(d.number): d for d in did_live},
+            agent_live={a.ext_no: a for a in agent_live},
         )
         self.snapshot.emit(fresh)
         return fresh

@@ -193,11 +193,13 @@ def test_offline_refuses_with_a_message(qloop: QtLoop, start_app: StartApp) -> N
         assert services is not None
         await services.status.refresh()
         await wait_until(lambda: not services.connectivity.is_online, 5, "offline")
-        assert app.window.status.connection.text() == "Offline"
+        assert app.window.status.connection.text() == "✕ Offline"
+        assert app.window.status.connection.accessibleName().startswith("API: offline since ")
         app.window.dial.number.setText(CUSTOMER)
         app.window.dial.call_button.click()
         await wait_until(lambda: app.window.dial.message.text(), 5, "a refusal message")
-        assert "offline" in app.window.dial.message.text().lower()
+        refusal = app.window.dial.message.text()
+        assert refusal.startswith("Not called") and "nothing is queued" in refusal
         app.sandbox.control("POST", "/_sandbox/faults", {})
         assert app.calls() == []
     qloop.run(scenario())

@@ -54,7 +54,7 @@ def test_app_with_relay_shows_live_events_and_receives_an_inbound_ring(
                 assert services is not None and services.events.kind == "relay"
                 assert services.receiver is None
                 pill = runtime.window.status.live  # type: ignore[union-attr]
-                await wait_until(lambda: pill.text() == "Live events on", 15, "live events on")
+                await wait_until(lambda: pill.text() == "✓ Live events on", 15, "live events on")
                 assert pill.accessibleName() == "Live call events: Live events on"
                 info = await asyncio.to_thread(sandbox.control, "GET", "/_sandbox/info")
                 assert info["webhook_url"] == relay.webhook_url  # not replaced by the app
@@ -70,7 +70,7 @@ def test_app_with_relay_shows_live_events_and_receives_an_inbound_ring(
             finally:
                 runtime.quit()
                 await asyncio.wait_for(task, 10)
-            assert pill.text() == "Live events off"
+            assert pill.text() == "… Live events off"
 
     try:
         qloop.run(scenario())

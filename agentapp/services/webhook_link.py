@@ -1,0 +1,135 @@
+"""This app's webhook receiver *and* its registration with the account, kept honest.
+
+A receiver that listens is not enough: the platform must also know its URL.
+A server that was restarted (or an outage long enough to lose state) may
+have forgotten the registration, and nothing tells us. So the link counts as
+healthy only while the registration is confirmed or deliveries arrive; when
+the connection is lost the registration becomes unconfirmed, and on every
+recovery the same URL is registered again (idempotent: an account has one
+webhook URL, and it is ours already).
+
+It is the session's event source when the app receives its own webhooks
+(``services.event_source.EventSource``): ``state`` is what the strip's
+live-events pill shows, ``healthy`` what the call tracker's polling pace reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from agentapp.api.errors import ApiError
+from agentapp.services.connectivity import ConnState, Health
+from agentapp.services.event_source import LiveState
+from agentapp.services.observable import Observable
+from agentapp.services.tasks import cancel_and_wait
+
+log = logging.getLogger(__name__)
+
+
+class Receiver(Protocol):
+    url: str
+    deliveries: int
+
+    async def start(self) -> str: ...
+    async def stop(self) -> None: ...
+
+
+class ConnectionEvents(Protocol):
+    health: Observable[Health]
+    recovered: Observable[float]
+
+
+Register = Callable[[str, str], Awaitable[object]]
+
+
+class WebhookLink:
+    """CONNECTED while registered; RECONNECTING from an outage until registered again;
+    OFF when stopped, or when a registration failed (``error`` says why; it is tried
+    again at the next recovery)."""
+
+    kind = "receiver"
+
+    def __init__(self, receiver: Receiver, register: Register, secret: str = "") -> None:
+        self.receiver = receiver
+        self._register = register
+        self._secret = secret
+        self.state: Observable[LiveState] = Observable(LiveState.OFF)
+        self.error = ""
+        self.registrations = 0
+        self._confirmed = False
+        self._deliveries_at_loss = 0
+        self._running = False
+        self._task: asyncio.Task[None] | None = None
+        self._undo: list[Callable[[], None]] = []
+
+    @property
+    def healthy(self) -> bool:
+        """Running, and either confirmed or proven by a delivery since the last loss."""
+        if not self._running:
+            return False
+        return self._confirmed or self.receiver.deliveries > self._deliveries_at_loss
+
+    @property
+    def confirmed(self) -> bool:
+        return self._confirmed
+
+    async def start(self) -> None:
+        """Listen and register; raises ``OSError`` / ``ApiError`` (the caller says why)."""
+        await self.receiver.start()
+        self._running = True
+        await self._register_once()
+
+    def follow(self, connection: ConnectionEvents) -> None:
+        """Lose confirmation when the connection goes, register again when it returns."""
+        self._undo.append(connection.health.subscribe(self._health))
+        self._undo.append(connection.recovered.subscribe(lambda _at: self.reregister_soon()))
+
+    async def stop(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+        task, self._task = self._task, None
+        await cancel_and_wait([task])
+        self._running = False
+        self._confirmed = False
+        await self.receiver.stop()
+        self.state.set(LiveState.OFF)
+
+    def reregister_soon(self) -> None:
+        if not self._running or (self._task is not None and not self._task.done()):
+            return
+        self._task = asyncio.get_running_loop().create_task(self._reregister(),
+                                                            name="webhook-reregister")
+
+    def _health(self, health: Health) -> None:
+        if health.state in (ConnState.OFFLINE, ConnState.DEGRADED) and self._running:
+            if self._confirmed:
+                log.info("webhook registration unconfirmed (connection %s)", health.state.value)
+            self._confirmed = False
+            self._deliveries_at_loss = self.receiver.deliveries
+            self.state.set(LiveState.RECONNECTING)
+
+    async def _reregister(self) -> None:
+        try:
+            await self._register_once()
+        except ApiError as exc:
+            log.warning("registering the webhook again failed (%s); following calls by "
+                        "polling until the next try", type(exc).__name__)
+
+    async def _register_once(self) -> None:
+        self.state.set(LiveState.RECONNECTING)
+        try:
+            await self._register(self.receiver.url, self._secret)
+        except ApiError as exc:
+            self._confirmed = False
+            self.error = exc.user_message
+            self.state.set(LiveState.OFF)
+            raise
+        self._confirmed = True
+        self.error = ""
+        self.registrations += 1
+        self.state.set(LiveState.CONNECTED)
+        if self.registrations > 1:
+            log.info("webhook registered again after the connection came back")
