@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -229,15 +228,13 @@ class HistoryFacade(QObject):
 
 def install_status_widgets(window: QMainWindow, history: HistoryFacade,
                            missed: SignalInstance, missed_seen: Callable[[], None],
-                           tray: QSystemTrayIcon | None) -> tuple[QLabel, QPushButton]:
-    """The sync state and the missed-call badge in the main window's status bar (and tray).
+                           tray: QSystemTrayIcon | None) -> QPushButton:
+    """The missed-call badge in the main window's status bar (and tray).
 
     The badge shows only while there are unseen missed calls; clicking it opens
-    the history on calls that were not answered and clears it.
+    the history on calls that were not answered and clears it. The sync state
+    is the status strip's History pill (one place, see docs/status.md).
     """
-    sync = QLabel("")
-    sync.setAccessibleName("History sync")
-    history.sync_text_changed.connect(sync.setText)
     badge = QPushButton("")
     badge.setFlat(True)
     badge.hide()
@@ -259,8 +256,7 @@ def install_status_widgets(window: QMainWindow, history: HistoryFacade,
     missed.connect(show_missed)
     badge.clicked.connect(open_missed)
     window.statusBar().addPermanentWidget(badge)
-    window.statusBar().addPermanentWidget(sync)
-    return sync, badge
+    return badge
 
 
 def install_history_action(window: QMainWindow, facade: HistoryFacade) -> QAction:

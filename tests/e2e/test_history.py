@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
 
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
@@ -110,7 +109,8 @@ def test_starting_offline_shows_cached_history(qloop: QtLoop, start_app: StartAp
         await wait_until(lambda: facade.model.rowCount() == total, 10, "the cached history")
         await wait_until(lambda: view.sync_status.text().startswith("Offline"), 30,
                          "the offline state in words")
-        in_main = next(label for label in second.window.statusBar().findChildren(QLabel)
-                       if label.accessibleName() == "History sync")
-        assert in_main.text().startswith("Offline: showing saved history.")
+        pill = second.window.status.sync  # the main window says it once, in the strip
+        await wait_until(lambda: pill.accessibleName().startswith("History sync: offline"), 10,
+                         "the strip's history pill")
+        assert "Offline: showing saved history." in pill.toolTip()
     qloop.run(scenario())

@@ -19,7 +19,8 @@ OTHER_ACTIVE_DID = "+918044475500"
 INACTIVE_DID = "+912261234567"
 
 
-def test_disabled_extension_and_inactive_did_from_the_world(qloop: QtLoop, start_app: StartApp) -> None:
+def test_disabled_extension_and_inactive_did_from_the_world(
+        qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app("--profile", pinned_profile(), extension="2103", did=INACTIVE_DID)
         strip = app.window.status
@@ -35,7 +36,9 @@ def test_disabled_extension_and_inactive_did_from_the_world(qloop: QtLoop, start
         # The sandbox on loopback registers this app's receiver by itself.
         await wait_until(lambda: strip.live.accessibleName() == "Live call events: Live events on",
                          10, "live events")
-        assert not strip.sync.isVisibleTo(app.window)  # no history sync in this session
+        # History sync (the store) reports through the same strip.
+        await wait_until(lambda: strip.sync.isVisibleTo(app.window), 10, "history pill")
+        assert strip.sync.accessibleName().startswith("History sync: ")
         assert not strip.message.isVisibleTo(app.window)
         # The pickers list every line, marking (and disabling) the unusable ones.
         ext_entries = {a.data(): (a.text(), a.isEnabled(), a.isChecked())
@@ -50,7 +53,8 @@ def test_disabled_extension_and_inactive_did_from_the_world(qloop: QtLoop, start
     qloop.run(scenario())
 
 
-def test_expired_extension_says_so_with_its_date(qloop: QtLoop, start_app: StartApp) -> None:
+def test_expired_extension_says_so_with_its_date(
+        qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app("--profile", pinned_profile(), extension="2104", did=ACTIVE_DID)
         strip = app.window.status
@@ -66,7 +70,8 @@ def test_expired_extension_says_so_with_its_date(qloop: QtLoop, start_app: Start
     qloop.run(scenario())
 
 
-def test_did_change_from_the_strip_applies_now_and_persists(qloop: QtLoop, start_app: StartApp) -> None:
+def test_did_change_from_the_strip_applies_now_and_persists(
+        qloop: QtLoop, start_app: StartApp) -> None:
     profile = pinned_profile((AGENT_EXTENSION, "2101"), (AGENT_DID, ACTIVE_DID))
 
     async def scenario() -> None:
@@ -92,7 +97,8 @@ def test_did_change_from_the_strip_applies_now_and_persists(qloop: QtLoop, start
     qloop.run(scenario())
 
 
-def test_extension_change_rebuilds_the_session_on_the_new_line(qloop: QtLoop, start_app: StartApp) -> None:
+def test_extension_change_rebuilds_the_session_on_the_new_line(
+        qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app("--profile", pinned_profile(), extension="2101", did=ACTIVE_DID)
         strip = app.window.status
@@ -143,7 +149,8 @@ def test_outage_by_faults_is_said_once_and_cleared_on_recovery(qloop: QtLoop,
     qloop.run(scenario())
 
 
-def test_server_errors_show_degraded_then_online(qloop: QtLoop, start_app: StartApp) -> None:
+def test_server_errors_show_degraded_then_online(
+        qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app("--profile", pinned_profile(), extension="2101", did=ACTIVE_DID)
         strip, services = app.window.status, app.services
@@ -184,7 +191,8 @@ def test_token_refused_mid_session_asks_to_sign_in_and_keeps_the_draft(
     qloop.run(scenario())
 
 
-def test_started_against_a_dead_port_says_offline_and_unknown(qloop: QtLoop, start_app: StartApp) -> None:
+def test_started_against_a_dead_port_says_offline_and_unknown(
+        qloop: QtLoop, start_app: StartApp) -> None:
     """Not "Checking the extension…" forever: offline within one probe, lines unknown and
     why, one message that points only to places that exist, shown whole."""
     import socket

@@ -40,7 +40,8 @@ def _deliveries_to(sb: SandboxThread, url: str) -> list[dict[str, object]]:
     return [d for d in rows if d["url"] == url]
 
 
-def test_server_restart_mid_call_reregisters_the_webhook(qloop: QtLoop, start_app: StartApp) -> None:
+def test_server_restart_mid_call_reregisters_the_webhook(
+        qloop: QtLoop, start_app: StartApp) -> None:
     first = _sandbox(0)
     port = int(first.base_url.rsplit(":", 1)[1])
     running: list[SandboxThread] = [first]
