@@ -14,6 +14,9 @@ class ApiError(Exception):
     """Base class; ``str(err)`` is the technical detail, ``user_message`` the advice."""
 
     default_message = "The IVR Solutions API reported an error."
+    # False only when we know the request never left this machine (no connection was
+    # made): a mutation that failed that way certainly did not happen.
+    request_sent = True
 
     def __init__(self, detail: str = "", *, user_message: str | None = None) -> None:
         super().__init__(detail or self.default_message)

@@ -206,10 +206,15 @@ def error_for_transport(exc: httpx.HTTPError | OSError) -> ApiError:
     detail = f"{type(exc).__name__}: {exc}"
     if _has_ssl_cause(exc):
         return TlsError(detail)
+    not_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     if isinstance(exc, httpx.TimeoutException):
-        return ApiTimeoutError(detail)
+        err: ApiError = ApiTimeoutError(detail)
+        err.request_sent = not not_sent
+        return err
     if isinstance(exc, httpx.DecodingError):
         return MalformedResponseError(detail)
     if isinstance(exc, httpx.TransportError | OSError):
-        return ApiConnectionError(detail)
+        err = ApiConnectionError(detail)
+        err.request_sent = not not_sent
+        return err
     return ApiError(detail)

@@ -68,7 +68,7 @@ class ApiTransport:
                 return await self._send_once(endpoint, params or {})
             except _RETRYABLE as err:
                 if not idempotent:
-                    if isinstance(err, ApiConnectionError | ApiTimeoutError):
+                    if isinstance(err, ApiConnectionError | ApiTimeoutError) and err.request_sent:
                         err.user_message += _MAYBE_SENT
                     raise
                 delay = self._retry_delay(err, attempt)

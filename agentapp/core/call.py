@@ -52,6 +52,7 @@ class EndReason(StrEnum):
     CANCELLED = "cancelled"
     REJECTED = "rejected"
     UNREACHABLE = "unreachable"  # the request got no answer: the call may still be placed
+    NOT_PLACED = "not_placed"  # no usable answer, and the logs show no such call afterwards
     UNKNOWN = "unknown"
 
     @property
@@ -70,6 +71,7 @@ _END_LABELS = {
     EndReason.CANCELLED: "Call cancelled",
     EndReason.REJECTED: "Call was refused",
     EndReason.UNREACHABLE: "Could not reach IVR Solutions",
+    EndReason.NOT_PLACED: "The call was not placed",
     EndReason.UNKNOWN: "Lost track of the call",
 }
 
@@ -154,6 +156,9 @@ class CallTimeline:
     ended_at: float | None = None
     ended_on: Leg | None = None  # the leg the hangup came from, when it said
     duration_s: int | None = None
+    # The request got no readable answer and we are looking the call up in the logs:
+    # it may be ringing already. Never expired by ``expire`` (the lookup decides).
+    checking: bool = False
     steps: tuple[TimelineStep, ...] = ()
     # The app cannot reach IVR Solutions right now; the call itself goes on.
     contact_lost: bool = False
@@ -167,7 +172,12 @@ class CallTimeline:
     def status_text(self) -> str:
         if self.phase is Phase.ENDED and self.end_reason is not None:
             return self.end_detail or self.end_reason.label
+        if self.checking:
+            return CHECKING_TEXT
         return self.phase.label
+
+
+CHECKING_TEXT = "Checking Recent calls for this call…"
 
 
 def new_timeline(
@@ -196,7 +206,12 @@ def apply(timeline: CallTimeline, event: CallEvent) -> CallTimeline:
 
 
 def expire(timeline: CallTimeline, now: float, limits: ExpiryLimits) -> CallTimeline:
-    """End a call stuck in one phase longer than its limit, with reason UNKNOWN."""
+    """End a call stuck in one phase longer than its limit, with reason UNKNOWN.
+
+    A call being looked up (``checking``) is left alone: its lookup ends it.
+    """
+    if timeline.checking:
+        return timeline
     limit = limits.for_phase(timeline.phase)
     if limit is None or now - timeline.phase_since < limit:
         return timeline
@@ -210,6 +225,13 @@ def end_locally(
     if timeline.phase is Phase.ENDED:
         return timeline
     return _end(timeline, reason, at, None, detail)
+
+
+def mark_uncertain(timeline: CallTimeline, at: float) -> CallTimeline:
+    """The request got no readable answer: the call may be on its way, look it up."""
+    if timeline.phase is not Phase.STARTING or timeline.logid:
+        return timeline
+    return _with_step(replace(timeline, checking=True), at, CHECKING_TEXT)
 
 
 def end_reason_for(cause: str, leg: Leg | None, agent_answered: bool) -> EndReason:
@@ -292,6 +314,7 @@ def _end(
 ) -> CallTimeline:
     ended = replace(
         tl,
+        checking=False,
         phase=Phase.ENDED,
         ended_on=leg,
         phase_since=at,
@@ -306,7 +329,7 @@ def _end(
 def _advance(tl: CallTimeline, target: Phase, at: float) -> CallTimeline:
     if tl.phase is Phase.ENDED or target <= tl.phase:
         return tl
-    moved = replace(tl, phase=target, phase_since=at)
+    moved = replace(tl, phase=target, phase_since=at, checking=False)
     return _with_step(moved, at, target.label)
 
 

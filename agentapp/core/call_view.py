@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from agentapp.core.call import CallTimeline, EndReason, Leg, Phase
+from agentapp.core.call import CHECKING_TEXT, CallTimeline, EndReason, Leg, Phase
 
 
 class StepState(StrEnum):
@@ -56,6 +56,7 @@ _FAILED_DETAIL = {
     EndReason.FAILED: "failed",
     EndReason.CANCELLED: "failed, cancelled",
     EndReason.REJECTED: "failed, refused",
+    EndReason.NOT_PLACED: "failed, not placed",
 }
 _AGENT_REASONS = frozenset({EndReason.AGENT_NO_ANSWER, EndReason.AGENT_FAILED,
                             EndReason.AGENT_BUSY})
@@ -119,6 +120,8 @@ def present(tl: CallTimeline, now: float) -> CardView:
         steps=steps,
         hint=_hint(tl),
         retry_customer=ended and reason in _CUSTOMER_REASONS,
+        # Never offered while the call may exist: only once the logs showed it was not placed
+        # (or the platform clearly refused it, or it ended and we know how).
         call_again=ended and reason not in _CUSTOMER_REASONS
         and reason is not EndReason.UNREACHABLE,
         dismiss=ended,
@@ -128,6 +131,9 @@ def present(tl: CallTimeline, now: float) -> CardView:
 
 def status_text(tl: CallTimeline) -> str:
     """The card's status line: the phase while live, then the reason and what to do next."""
+    if tl.checking:
+        return (f"No readable answer from IVR Solutions: the call may already be on its way, "
+                f"check Recent calls before calling again. {CHECKING_TEXT}")
     if tl.phase is not Phase.ENDED or tl.end_reason is None:
         return tl.phase.label
     ext = f"ext {tl.ext_no}" if tl.ext_no else "your extension"
@@ -156,7 +162,10 @@ def status_text(tl: CallTimeline) -> str:
         detail = tl.end_detail or "no reason given"
         return f"IVR Solutions refused the call: {detail}"
     if reason is EndReason.UNREACHABLE:
-        return "Could not reach IVR Solutions: the call may still be placed, check Recent calls"
+        return ("Could not reach IVR Solutions: the call may already be on its way, "
+                "check Recent calls before calling again")
+    if reason is EndReason.NOT_PLACED:
+        return tl.end_detail or "The call was not placed: you can call again"
     return "Lost track of the call: check Recent calls for how it ended"
 
 
@@ -186,6 +195,8 @@ def _reached(tl: CallTimeline) -> int:
 def _states(tl: CallTimeline) -> dict[StepKey, StepState]:
     reached = _reached(tl)
     states: dict[StepKey, StepState] = {}
+    if tl.checking:
+        return {key: StepState.UNKNOWN for key in STEP_ORDER}
     if tl.is_live:
         for i, key in enumerate(STEP_ORDER):
             # A step is passed once a later one is reached; placing, once the API gave a logid.
@@ -197,7 +208,7 @@ def _states(tl: CallTimeline) -> dict[StepKey, StepState]:
                 states[key] = StepState.NOT_REACHED
         return states
     reason = tl.end_reason
-    if reason is EndReason.REJECTED:
+    if reason in (EndReason.REJECTED, EndReason.NOT_PLACED):
         stopped = 0
     elif reason is EndReason.UNREACHABLE:
         stopped = 0 if not tl.logid else reached
@@ -224,6 +235,8 @@ def _detail(key: StepKey, state: StepState, tl: CallTimeline, now: float) -> str
     if state is StepState.NOT_REACHED:
         return "not reached"
     if state is StepState.UNKNOWN:
+        if key is StepKey.PLACING and tl.checking:
+            return "not known, checking Recent calls"
         if key is StepKey.PLACING and tl.end_reason is EndReason.UNREACHABLE:
             return "not known, IVR Solutions did not answer"
         return "not known"
@@ -267,6 +280,8 @@ LOST_CONTACT_TEXT = ("Lost contact with IVR Solutions: the call goes on on your 
 
 
 def _hint(tl: CallTimeline) -> str:
+    if tl.checking:
+        return "If your phone rings, answer it: that is this call."
     if tl.contact_lost and tl.is_live:
         return LOST_CONTACT_TEXT
     if tl.phase in (Phase.STARTING, Phase.RINGING_AGENT):

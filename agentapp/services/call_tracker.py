@@ -28,6 +28,7 @@ from agentapp.core.call import (
     end_locally,
     events_from_live_state,
     expire,
+    mark_uncertain,
     new_timeline,
 )
 from agentapp.services.observable import Observable
@@ -108,7 +109,7 @@ class CallTracker:
             return existing
         pending = self._timelines.get(call_id) if call_id else None
         if pending is not None:
-            timeline = replace(pending, logid=logid)
+            timeline = replace(pending, logid=logid, checking=False)
         else:
             timeline = new_timeline(logid, ext_no, customer, self._clock(), logid=logid)
         self._by_logid[logid] = timeline.call_id
@@ -129,6 +130,20 @@ class CallTracker:
         ended = end_locally(timeline, reason, self._clock(), message)
         self._publish(ended)
         return ended
+
+    def uncertain(self, call_id: str) -> CallTimeline | None:
+        """The request got no readable answer: the call may be ringing; a lookup decides."""
+        timeline = self._timelines.get(call_id)
+        if timeline is None:
+            return None
+        marked = mark_uncertain(timeline, self._clock())
+        if marked is not timeline:
+            self._publish(marked)
+        return marked
+
+    def unclaimed_calls(self) -> list[CallEvent]:
+        """The first event of each call we heard about (webhooks) but do not track."""
+        return [events[0] for events in self._orphans.values() if events]
 
     def feed(self, event: CallEvent) -> CallTimeline | None:
         """Apply one event now; subscribers run before this returns."""

@@ -19,11 +19,13 @@ from agentapp.api.errors import (
     ApiError,
     ApiTimeoutError,
     MalformedResponseError,
+    ServerError,
 )
 from agentapp.core.call import CallTimeline, EndReason
 from agentapp.core.calling_hours import DEFAULT_END, DEFAULT_START, is_within
 from agentapp.core.phone import InvalidNumber, PhoneNumber, did_for_api, parse_dial_target
 from agentapp.core.session import Session
+from agentapp.services.call_lookup import Wanted
 from agentapp.services.observable import Observable
 from agentapp.services.status import AgentInfo, DidInfo
 
@@ -35,8 +37,16 @@ OFFLINE_REFUSAL = ("Not called: IVR Solutions cannot be reached. Nothing was sen
 
 REPEAT_WINDOW_S = 5.0
 # Failures after which we cannot know whether the platform placed the call: the request
-# may have arrived (a timeout, a connection dropped mid-request, a cut-off answer).
-_NO_USABLE_ANSWER = (ApiTimeoutError, ApiConnectionError, MalformedResponseError)
+# may have arrived (a timeout, a connection dropped mid-request, a cut-off or garbled
+# answer, a 5xx: the server may have failed after starting the call). Only a clear
+# refusal (4xx, 429, a refused token) or a request that never left this machine
+# (``request_sent`` False: no connection was made) proves that no call was placed.
+_NO_USABLE_ANSWER = (ApiTimeoutError, ApiConnectionError, MalformedResponseError, ServerError)
+
+
+def answer_uncertain(exc: ApiError) -> bool:
+    """Might the platform have placed the call although the request failed?"""
+    return isinstance(exc, _NO_USABLE_ANSWER) and exc.request_sent
 
 
 class DialRefused(Exception):
@@ -77,7 +87,12 @@ class Tracker(Protocol):
     ) -> CallTimeline: ...
     def reject(self, call_id: str, message: str, *,
                reason: EndReason = EndReason.REJECTED) -> CallTimeline | None: ...
+    def uncertain(self, call_id: str) -> CallTimeline | None: ...
     def live_calls(self) -> list[CallTimeline]: ...
+
+
+class Lookup(Protocol):
+    def start(self, wanted: Wanted) -> None: ...
 
 
 class StatusLookup(Protocol):
@@ -104,8 +119,10 @@ class DialingService:
         calling_hours: tuple[time, time] = (DEFAULT_START, DEFAULT_END),
         now_local: Callable[[], datetime] = datetime.now,
         region: str = "IN",
+        lookup: Lookup | None = None,
     ) -> None:
         self._api = api
+        self._lookup = lookup
         self._region = region
         self._tracker = tracker
         self._status = status
@@ -134,16 +151,26 @@ class DialingService:
         self._last_dial = (number.e164, self._clock())
         self.busy.set(True)
         pending = self._tracker.begin(session.ext_no, number.display())
+        dialled_at = self._clock()
         try:
             started = await self._api.click_to_call(
                 did=did_for_api(session.did), ext_no=session.ext_no, phone=number.for_api()
             )
         except ApiError as exc:
             self._connectivity.report_failure(exc)
-            reason = (EndReason.UNREACHABLE if isinstance(exc, _NO_USABLE_ANSWER)
-                      else EndReason.REJECTED)
-            self._tracker.reject(pending.call_id, exc.user_message, reason=reason)
             log.info("click-to-call failed at the API: %s", type(exc).__name__)
+            if answer_uncertain(exc) and self._lookup is not None:
+                # Never "try again" here: the call may be ringing. The card says so and
+                # the lookup settles it (follows the call, or offers Call again).
+                checking = self._tracker.uncertain(pending.call_id)
+                if checking is not None and checking.checking:
+                    self._lookup.start(Wanted(pending.call_id, number, session.ext_no,
+                                              dialled_at))
+                    return checking
+            reason = _reason_for(exc)
+            detail = (f"The call was not placed: {exc.user_message}"
+                      if reason is EndReason.NOT_PLACED else exc.user_message)
+            self._tracker.reject(pending.call_id, detail, reason=reason)
             raise DialRefused("api_error", exc.user_message) from exc
         except BaseException:
             # Cancelled mid-request (quitting): the request may have been sent.
@@ -197,6 +224,13 @@ class DialingService:
         if not live:
             return
         current = live[-1]
+        if current.checking:
+            raise NeedsConfirmation(
+                LIVE_CALL,
+                f"A call to {current.customer} may already be on its way (the app is "
+                f"checking Recent calls for it). Call {number.display()} anyway?",
+                "Start a second call?",
+            )
         raise NeedsConfirmation(
             LIVE_CALL,
             f"You are on a call with {current.customer} ({current.status_text.lower()}). "
@@ -231,3 +265,12 @@ class DialingService:
                 raise DialRefused(
                     "duplicate", f"{number.display()} was just dialled. Wait a few seconds."
                 )
+
+
+def _reason_for(exc: ApiError) -> EndReason:
+    """How the card ends a call whose request failed without a lookup to settle it."""
+    if answer_uncertain(exc):
+        return EndReason.UNREACHABLE
+    if isinstance(exc, _NO_USABLE_ANSWER):
+        return EndReason.NOT_PLACED  # no connection was made: the request never left
+    return EndReason.REJECTED
