@@ -23,6 +23,7 @@ from agentapp.api.coerce import today_ist
 from agentapp.api.errors import ApiError
 from agentapp.core.session import Session
 from agentapp.core.urls import is_loopback_url
+from agentapp.services.call_lookup import CallLookup
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor, ConnState
 from agentapp.services.dialing import DialingService
@@ -91,6 +92,7 @@ class SessionServices:
     dialing: DialingService
     intake: EventIntake
     recent: RecentCalls
+    lookup: CallLookup
     receiver: WebhookReceiver | None = None
     webhook_url: str = ""
     history: HistoryServices | None = None
@@ -113,6 +115,7 @@ class SessionServices:
         if self.receiver is not None:
             with contextlib.suppress(Exception):
                 await self.receiver.stop()
+        await self.lookup.aclose()
         await self.tracker.aclose()
         if self.history is not None:
             await self.history.close()
@@ -163,15 +166,16 @@ async def build_session(
         lambda health: tracker.set_contact_lost(health.state is ConnState.OFFLINE))
     hours = (_hhmm(settings.get(DIAL_CALLING_HOURS_START)),
              _hhmm(settings.get(DIAL_CALLING_HOURS_END)))
+    lookup = CallLookup(client, tracker, clock=clock.wall)
     # The agent may switch extension or caller ID mid-session (the strip's picker).
     dialing = DialingService(client, tracker, status, connectivity, lambda: services.session,
                              clock=clock.wall, calling_hours=hours, now_local=clock.local_now,
-                             region=settings.get(PHONE_DEFAULT_REGION))
+                             region=settings.get(PHONE_DEFAULT_REGION), lookup=lookup)
     intake = EventIntake(tracker.feed, clock=clock.wall)
     recent = RecentCalls(client, plan.ext_no, today=clock.account_today)
     tracker.changed.subscribe(recent.call_ended)
     services = SessionServices(session, client, connectivity, status, tracker, dialing, intake,
-                               recent, clock=clock)
+                               recent, lookup, clock=clock)
     services.history = await open_history(
         client, profile=profile, server="demo" if plan.kind == "demo" else plan.base_url,
         ext_no=plan.ext_no, backfill_days=settings.get(HISTORY_BACKFILL_DAYS),

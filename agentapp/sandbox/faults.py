@@ -21,6 +21,9 @@ class FaultPlan:
     rate_limit_retry_after: int | None = None
     paths: list[str] = field(default_factory=list)
     count: int | None = None  # apply to the next N matching requests, then clear
+    # The request takes effect first (a call is placed), then the fault hits the answer:
+    # what a client sees when a server or proxy fails after acting.
+    after_handler: bool = False
 
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> FaultPlan:
@@ -55,6 +58,10 @@ def _coerce(name: str, value: Any) -> Any:
         if not 0.0 <= rate <= 1.0:
             raise ValueError(name)
         return rate
+    if name == "after_handler":
+        if not isinstance(value, bool):
+            raise ValueError(name)
+        return value
     if name in ("rate_limit_retry_after", "count") and value is None:
         return None
     number = int(value)

@@ -55,6 +55,11 @@ def build_middlewares(token: str, auth_failure: str, faults: FaultInjector) -> l
         if drawn is None:
             return await handler(request)
         plan, fault = drawn
+        if plan.after_handler:
+            real = await handler(request)  # the request takes effect; its answer is lost
+            if plan.latency_ms:
+                await asyncio.sleep(plan.latency_ms / 1000)
+            return await _apply_fault(request, _answered(real), fault, plan)
         if plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
         return await _apply_fault(request, handler, fault, plan)
@@ -77,6 +82,13 @@ def build_middlewares(token: str, auth_failure: str, faults: FaultInjector) -> l
         return await handler(request)
 
     return [errors, fault_injection, params_and_auth]
+
+
+def _answered(response: web.StreamResponse) -> Handler:
+    """A handler that gives the answer already produced (faults after the handler ran)."""
+    async def handler(_request: web.Request) -> web.StreamResponse:
+        return response
+    return handler
 
 
 def _allowed(request: web.Request) -> list[str]:

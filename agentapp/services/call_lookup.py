@@ -37,9 +37,16 @@ from agentapp.services.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
-DEFAULT_WINDOW_S = 180.0  # the agent's phone rings within seconds of a placed call
-DEFAULT_POLL_S = 5.0
-DEFAULT_SKEW_S = 120.0  # our clock against the platform's (log times are the server's)
+
+
+@dataclass(frozen=True)
+class LookupTiming:
+    """How long to look, how often to read the log, how far apart clocks may be."""
+
+    window_s: float = 180.0  # a placed call rings the agent's phone within seconds
+    poll_interval_s: float = 5.0  # the click-to-call log
+    tick_s: float = 0.5  # webhook events we already hold (in memory, cheap)
+    skew_s: float = 120.0  # our clock against the platform's (log times are the server's)
 
 # A log row's call_status as the hangup cause the state machine knows.
 _STATUS_CAUSE = {"answered": "completed", "completed": "completed", "busy": "busy",
@@ -91,21 +98,15 @@ class CallLookup:
         tracker: LookupTracker,
         clock: Callable[[], float] = time.time,
         *,
-        poll_interval_s: float = DEFAULT_POLL_S,
-        window_s: float = DEFAULT_WINDOW_S,
-        skew_s: float = DEFAULT_SKEW_S,
+        timing: LookupTiming | None = None,
         local_time: Callable[[float], datetime] = datetime.fromtimestamp,
-        tick_s: float = 0.5,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self._api = api
         self._tracker = tracker
         self._clock = clock
-        self._poll_s = poll_interval_s
-        self._window_s = window_s
-        self._skew_s = skew_s
+        self.timing = timing or LookupTiming()  # read at each lookup's start
         self._local_time = local_time
-        self._tick_s = tick_s
         self._sleep = sleep
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -125,45 +126,46 @@ class CallLookup:
 
     async def _run(self, wanted: Wanted) -> None:
         """Webhook events are checked every tick (cheap, in memory), the log every poll."""
-        deadline = wanted.dialled_at + self._window_s
+        timing = self.timing
+        deadline = wanted.dialled_at + timing.window_s
         logs_read = False
         next_read = self._clock()
         while True:
             current = self._tracker.get(wanted.call_id)
             if current is None or not current.checking:
                 return  # settled elsewhere (the session moved on)
-            if self._from_events(wanted):
+            if self._from_events(wanted, timing.skew_s):
                 return
             now = self._clock()
             if now >= next_read or now >= deadline:
-                next_read = now + self._poll_s
+                next_read = now + timing.poll_interval_s
                 try:
                     records = await self._api.c2c_logs_by_number(wanted.number.for_api())
                 except ApiError as exc:
                     log.info("looking the call up in the logs failed: %s", type(exc).__name__)
                 else:
                     logs_read = True
-                    if self._from_logs(wanted, records):
+                    if self._from_logs(wanted, records, timing.skew_s):
                         return
                 if self._clock() >= deadline:
                     self._give_up(wanted, logs_read)
                     return
-            await self._sleep(self._tick_s)
+            await self._sleep(timing.tick_s)
 
-    def _from_events(self, wanted: Wanted) -> bool:
+    def _from_events(self, wanted: Wanted, skew_s: float) -> bool:
         for event in self._tracker.unclaimed_calls():
             if (event.call_type in ("", "c2c") and same_number(event.client_no, wanted.number.e164)
                     and (not event.ext_no or event.ext_no == wanted.ext_no)
-                    and event.at >= wanted.dialled_at - self._skew_s):
+                    and event.at >= wanted.dialled_at - skew_s):
                 log.info("the uncertain call was found by its webhook events")
                 self._tracker.track(event.logid, wanted.ext_no, wanted.number.display(),
                                     call_id=wanted.call_id)
                 return True
         return False
 
-    def _from_logs(self, wanted: Wanted, records: list[CallRecord]) -> bool:
-        earliest = wanted.dialled_at - self._skew_s
-        latest = self._clock() + self._skew_s
+    def _from_logs(self, wanted: Wanted, records: list[CallRecord], skew_s: float) -> bool:
+        earliest = wanted.dialled_at - skew_s
+        latest = self._clock() + skew_s
         for record in sorted(records, key=lambda r: r.call_time):
             if (not same_number(record.customer_number, wanted.number.e164)
                     or (record.ext_no and record.ext_no != wanted.ext_no)

@@ -158,8 +158,8 @@ def test_no_answer_from_the_api_says_not_known_and_where_to_look() -> None:
     view = present(lost, 200.0)
     assert states(view) == (U, U, U, U)
     assert view.step(StepKey.CONNECTED).text == "Connected: not known"
-    assert view.status == ("Could not reach IVR Solutions: the call may still be placed, "
-                           "check Recent calls")
+    assert view.status == ("Could not reach IVR Solutions: the call may already be on its "
+                           "way, check Recent calls before calling again")
     assert not view.call_again  # it may be ringing already: no second call one click away
 
 
