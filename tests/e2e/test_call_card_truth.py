@@ -115,20 +115,34 @@ def test_api_refusal_fails_the_first_step(qloop: QtLoop, start_app: StartApp) ->
     qloop.run(scenario())
 
 
-def test_dropped_connection_says_the_call_may_still_be_placed(
+def test_dropped_connection_says_the_call_may_be_on_its_way(
         qloop: QtLoop, start_app: StartApp) -> None:
+    """No answer: the card says the call may be ringing and that it is looking it up
+    (how the lookup settles it: tests/reliability/test_uncertain_call.py)."""
     async def scenario() -> None:
         app = await start_app()
         app.sandbox.control("POST", "/_sandbox/faults",
                             {"drop_rate": 1.0, "paths": ["/api/c2c_post"]})
-        card = await _dial_and_end(app, CUSTOMER)
-        assert card.timeline.end_reason is EndReason.UNREACHABLE
+        app.window.dial.number.setText(CUSTOMER)
+        app.window.dial.call_button.click()
+
+        def checking() -> bool:
+            card = _card(app, CUSTOMER)
+            return card is not None and card.timeline.checking
+        await wait_until(checking, 10, "the card to say it is checking")
+        card = _card(app, CUSTOMER)
+        assert card is not None
         assert card.step_states() == (U, U, U, U)
+        assert card.step_accessible_names()[0] == (
+            "Placing the call: not known, checking Recent calls")
         assert "Connected: not known" in card.step_accessible_names()
         assert not any(t.startswith("✓") for t in card.step_texts())
-        assert card.status_text() == ("Could not reach IVR Solutions: the call may still be "
-                                      "placed, check Recent calls")
+        assert card.status_text() == (
+            "No readable answer from IVR Solutions: the call may already be on its way, check "
+            "Recent calls before calling again. Checking Recent calls for this call…")
         assert card.again_button.isHidden()  # no second call one click away
+        assert card.dismiss_button.isHidden()
+        assert app.calls() == []
     qloop.run(scenario())
 
 
