@@ -19,8 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e.conftest import start_app  # noqa: F401 (the real app against the sandbox)
-from qt_async import QtLoop, qloop, wait_until  # noqa: F401 (fixture)
+from qt_async import QtLoop, wait_until
 
 from agentapp.core.call import CallTimeline, EndReason, Phase
 from agentapp.core.call_view import StepState, present
