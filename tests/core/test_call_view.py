@@ -7,6 +7,8 @@ is a number.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,6 +24,7 @@ from agentapp.core.call import (
     end_locally,
     events_from_live_state,
     expire,
+    mark_uncertain,
     new_timeline,
 )
 from agentapp.core.call_view import CardView, StepKey, StepState, present, status_text
@@ -243,3 +246,61 @@ def test_every_end_reason_has_a_status_and_one_stopping_step(reason: EndReason) 
 def test_steps_are_a_fixed_chain() -> None:
     keys = [step.key for step in present(placed(), 100.0).steps]
     assert keys == [StepKey.PLACING, StepKey.AGENT, StepKey.CUSTOMER, StepKey.CONNECTED]
+
+
+# -- an answer we could not read (issue 16.1) ---------------------------------------------
+
+def checking_call() -> CallTimeline:
+    return mark_uncertain(new_timeline("local-1", "2101", "+91 98765 43210", at=100.0), 101.0)
+
+
+def test_unreadable_answer_says_the_call_may_be_on_its_way_and_offers_no_retry() -> None:
+    view = present(checking_call(), 500.0)
+    assert view.status == (
+        "No readable answer from IVR Solutions: the call may already be on its way, check "
+        "Recent calls before calling again. Checking Recent calls for this call…")
+    assert states(view) == (U, U, U, U)
+    assert view.step(StepKey.PLACING).text == "Placing the call: not known, checking Recent calls"
+    assert view.step(StepKey.CONNECTED).text == "Connected: not known"
+    assert not view.call_again and not view.retry_customer and not view.dismiss
+    assert not view.ticking
+    assert view.hint == "If your phone rings, answer it: that is this call."
+
+
+def test_a_call_being_looked_up_never_expires_on_its_own() -> None:
+    tl = checking_call()
+    assert tl.is_live and tl.checking
+    assert expire(tl, 100.0 + 10 * 3600, ExpiryLimits()) is tl
+
+
+def test_found_call_is_followed_like_any_other() -> None:
+    tl = replace(checking_call(), logid="77")
+    tl = apply(tl, ev(105.0, RING, AGENT))
+    assert not tl.checking
+    view = present(tl, 106.0)
+    assert states(view) == (D, A, N, N)
+    assert not view.call_again
+
+
+def test_not_found_in_the_logs_offers_call_again_and_says_why() -> None:
+    message = "No call to +91 98765 43210 since 10:42 in Recent calls: you can call again"
+    tl = end_locally(checking_call(), EndReason.NOT_PLACED, 300.0, message)
+    assert not tl.checking
+    view = present(tl, 301.0)
+    assert view.status == message
+    assert states(view) == (F, N, N, N)
+    assert view.step(StepKey.PLACING).text == "Placing the call: failed, not placed"
+    assert view.call_again and view.dismiss
+
+
+def test_logs_unreadable_too_still_offers_no_retry() -> None:
+    tl = end_locally(checking_call(), EndReason.UNREACHABLE, 300.0, "Could not check")
+    view = present(tl, 301.0)
+    assert not view.call_again
+    assert view.status == ("Could not reach IVR Solutions: the call may already be on its "
+                           "way, check Recent calls before calling again")
+
+
+def test_only_a_pending_call_can_become_uncertain() -> None:
+    accepted = new_timeline("local-1", "2101", "+91 98765 43210", at=100.0, logid="77")
+    assert mark_uncertain(accepted, 101.0) is accepted
