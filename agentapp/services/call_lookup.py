@@ -13,7 +13,8 @@ card says the call may be on its way and this lookup settles it:
   (minus skew) and a ``recordid`` we do not track already: the card follows it;
 - neither within the window: the card says so, and only then offers Call again.
 
-Rows appear in the log when a call ends (docs/wire-contract.md), so a call
+Rows appear in the log when a call ends (the sandbox does; for the provider it is a
+guess, docs/api-reference.md E4), so a call
 that rings and connects is normally found by its webhook events, and a call
 whose events never reach us by its log row once it ends. Each lookup is one
 owned task; ``aclose`` cancels them all (session close).
