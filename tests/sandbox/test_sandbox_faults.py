@@ -56,3 +56,35 @@ def test_bad_fault_field_is_400(sandbox: SandboxThread, api: httpx.Client) -> No
     r = api.post("/_sandbox/faults", json={"error_rate": 3})
     assert r.status_code == 400 and r.json()["message"] == "error_rate is invalid"
     assert api.post("/_sandbox/faults", json={"bogus": 1}).status_code == 400
+
+
+C2C = {"did": "911143104567", "ext_no": "2101", "phone": "9876543210"}
+
+
+def _calls(sandbox: SandboxThread) -> int:
+    return len(sandbox.control("GET", "/_sandbox/calls")["data"])
+
+
+@pytest.mark.parametrize(("fault", "after"), [
+    ({"error_rate": 1}, False), ({"error_rate": 1}, True),
+    ({"drop_rate": 1}, False), ({"drop_rate": 1}, True),
+    ({"html_rate": 1}, True), ({"malformed_rate": 1}, True),
+])
+def test_after_handler_decides_whether_the_request_took_effect(
+        sandbox: SandboxThread, api: httpx.Client, fault: dict[str, int], after: bool) -> None:
+    """Before the handler (default) a click-to-call places nothing; after it, one call."""
+    sandbox.control("POST", "/_sandbox/faults", {**fault, "after_handler": after, "count": 1,
+                                                 "paths": ["/api/c2c_post"]})
+    try:
+        r = api.post("/api/c2c_post", data=C2C)
+    except httpx.TransportError:
+        assert "drop_rate" in fault
+    else:
+        assert r.status_code == (500 if "error_rate" in fault else 200), r.text
+        assert "logid" not in r.text
+    assert _calls(sandbox) == (1 if after else 0)
+
+
+def test_after_handler_must_be_a_flag(api: httpx.Client) -> None:
+    r = api.post("/_sandbox/faults", json={"after_handler": "yes"})
+    assert r.status_code == 400 and r.json()["message"] == "after_handler is invalid"
