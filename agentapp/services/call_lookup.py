@@ -39,7 +39,6 @@ from agentapp.services.tasks import cancel_and_wait
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class LookupTiming:
     """How long to look, how often to read the log, how far apart clocks may be."""
@@ -48,12 +47,6 @@ class LookupTiming:
     poll_interval_s: float = 5.0  # the click-to-call log
     tick_s: float = 0.5  # webhook events we already hold (in memory, cheap)
     skew_s: float = 120.0  # our clock against the platform's (log times are the server's)
-
-# A log row's call_status as the hangup cause the state machine knows.
-_STATUS_CAUSE = {"answered": "completed", "completed": "completed", "busy": "busy",
-                 "no_answer": "no_answer", "noanswer": "no_answer", "failed": "failed",
-                 "agent_no_answer": "agent_no_answer", "agent_failed": "agent_failed",
-                 "cancelled": "cancelled"}
 
 
 class LogsApi(Protocol):
@@ -177,10 +170,11 @@ class CallLookup:
             # Guessed (docs/api-reference.md): a c2c record id is the call's logid.
             timeline = self._tracker.track(record.recordid, wanted.ext_no,
                                            wanted.number.display(), call_id=wanted.call_id)
-            cause = _STATUS_CAUSE.get(record.status.strip().lower())
-            if cause is not None and timeline.is_live:
-                state = {"logid": record.recordid, "state": "ended", "call_status": cause,
-                         "call_duration": record.duration_s}
+            if record.status.strip() and timeline.is_live:
+                # The full log says how it ended; the by-number rows do not (the tracker's
+                # poll of the call's state by logid then tells).
+                state = {"logid": record.recordid, "state": "ended",
+                         "call_status": record.status, "call_duration": record.duration_s}
                 for event in events_from_live_state(state, at=self._clock()):
                     self._tracker.feed(event)
             return True

@@ -16,18 +16,21 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from datetime import time as clock_time
 
 import pytest
 from services_support import ivr_client, sandbox_calls, wait_until
 
 from agentapp.api.client import IvrClient, make_http_client
+from agentapp.api.errors import ApiConnectionError
+from agentapp.api.models import CallRecord
 from agentapp.core.call import CallTimeline, EndReason, ExpiryLimits, Phase
+from agentapp.core.phone import parse_dial_target
 from agentapp.core.session import Session
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
-from agentapp.services.call_lookup import CallLookup, LookupTiming, same_number
+from agentapp.services.call_lookup import CallLookup, LookupTiming, Wanted, same_number
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor
 from agentapp.services.dialing import DialingService, DialRefused
@@ -160,3 +163,79 @@ def test_connection_refused_is_a_clear_not_placed() -> None:
 ])
 def test_same_number_ignores_prefixes(a: str, b: str, same: bool) -> None:
     assert same_number(a, b) is same
+
+
+# -- matching rules, with the API faked at its boundary and an injected clock -------------
+
+class FakeLogs:
+    """``c2c_logs_by_number`` answering fixed rows; ``call_state`` never answers."""
+
+    def __init__(self, rows: list[CallRecord]) -> None:
+        self.rows = rows
+        self.reads = 0
+
+    async def c2c_logs_by_number(self, phone: str) -> list[CallRecord]:
+        self.reads += 1
+        return self.rows
+
+    async def call_state(self, logid: str) -> object:
+        raise ApiConnectionError("not in this test")
+
+
+DIALLED = 1_800_000_000.0  # our clock at the dial (2027-01-15 08:00 UTC)
+
+
+def row(recordid: str, seconds_after_dial: float, *, ext_no: str = "2101",
+        number: str = "9876543210", status: str = "") -> CallRecord:
+    when = datetime.fromtimestamp(DIALLED + seconds_after_dial, tz=UTC)
+    return CallRecord("c2c", recordid, "outbound", number, "911143104567", ext_no, "", "",
+                      when, 12, status, "c2c")
+
+
+def lookup_once(rows: list[CallRecord], known: tuple[str, ...] = ()) -> CallTimeline:
+    """Run one lookup to its end on a fake clock that each sleep moves on."""
+    now = [DIALLED]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+        await asyncio.sleep(0)
+
+    async def scenario() -> CallTimeline:
+        api = FakeLogs(rows)
+        tracker = CallTracker(api, lambda: now[0], 3600.0, ExpiryLimits(), tick_s=3600.0)
+        for logid in known:
+            tracker.track(logid, "2101", "+91 98765 43210")
+        pending = tracker.begin("2101", "+91 98765 43210")
+        tracker.uncertain(pending.call_id)
+        lookup = CallLookup(api, tracker, lambda: now[0],
+                            timing=LookupTiming(window_s=30.0, poll_interval_s=5.0, tick_s=1.0,
+                                                skew_s=60.0),
+                            local_time=lambda t: datetime.fromtimestamp(t, tz=UTC),
+                            sleep=sleep)
+        lookup.start(Wanted(pending.call_id, parse_dial_target("9876543210"), "2101",
+                            DIALLED))
+        await wait_until(lambda: lookup.running == 0, 5.0)
+        final = tracker.get(pending.call_id)
+        await tracker.aclose()
+        assert final is not None
+        return final
+
+    return asyncio.run(scenario())
+
+
+def test_rows_that_are_not_this_call_are_ignored() -> None:
+    final = lookup_once([
+        row("1", -3600.0),  # an hour before the dial: an older call
+        row("2", 10.0, ext_no="2102"),  # another agent's call to the same customer
+        row("3", 10.0, number="9876543211"),  # another customer
+        row("4", 5.0),  # this app's own earlier call (tracked already)
+    ], known=("4",))
+    assert final.end_reason is EndReason.NOT_PLACED
+    assert final.end_detail == ("No call to +91 98765 43210 since 08:00 in Recent calls: "
+                                "you can call again")
+
+
+def test_a_row_within_the_clock_skew_is_the_call_and_says_how_it_ended() -> None:
+    final = lookup_once([row("9", -45.0, status="busy")])  # the server's clock is behind
+    assert final.logid == "9"
+    assert final.end_reason is EndReason.CUSTOMER_BUSY
