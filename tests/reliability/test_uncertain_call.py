@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-from qt_async import QtLoop, wait_until
 
 from agentapp.core.call import CallTimeline, EndReason, Phase
 from agentapp.core.call_view import StepState, present
@@ -28,6 +27,9 @@ from agentapp.services.call_lookup import LookupTiming
 from agentapp.services.dialing import REPEAT_WINDOW_S, DialRefused, NeedsConfirmation
 from agentapp.settings import DIAL_CALLING_HOURS_END, DIAL_CALLING_HOURS_START
 from agentapp.ui.call_card import CallCard
+from testkit.apps import StartApp
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 
 CUSTOMER = "9876543210"
 OTHER = "9876543211"
@@ -116,12 +118,12 @@ UNREADABLE = [
 
 @pytest.mark.parametrize("fault", UNREADABLE)
 def test_unreadable_answer_follows_the_real_call(
-        qloop: QtLoop, start_app, fault: dict[str, Any]) -> None:
+        qloop: QtLoop, start_app: StartApp, fault: dict[str, Any]) -> None:
     async def scenario() -> None:
         app = await _start(start_app, FAST)
         if "latency_ms" in fault:
             # The app's own client, with a read timeout shorter than the fault's delay.
-            app.runtime._require_http().timeout = httpx.Timeout(1.0)
+            app.runtime.http.timeout = httpx.Timeout(1.0)
         app.sandbox.control("POST", "/_sandbox/faults", {**fault, "paths": C2C, "count": 1})
         watch = await _dial(app)
         await _checking_shown(watch)
@@ -148,7 +150,7 @@ def test_unreadable_answer_follows_the_real_call(
 
 
 def test_request_that_never_arrived_offers_call_again_after_the_lookup(
-        qloop: QtLoop, start_app) -> None:
+        qloop: QtLoop, start_app: StartApp) -> None:
     """The connection drops before the sandbox acts: no call, so the lookup finds none."""
     async def scenario() -> None:
         app = await _start(start_app, SHORT)
@@ -176,7 +178,7 @@ def test_request_that_never_arrived_offers_call_again_after_the_lookup(
     qloop.run(scenario())
 
 
-def test_dialling_while_checking_asks_first(qloop: QtLoop, start_app) -> None:
+def test_dialling_while_checking_asks_first(qloop: QtLoop, start_app: StartApp) -> None:
     """The second-call guard treats a call being looked up as a call that may be live
     (the same number within 5 s is refused outright by the repeat guard)."""
     async def scenario() -> None:

@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from datetime import time as clock_time
 
 import pytest
-from services_support import ivr_client, sandbox_calls, wait_until
 
 from agentapp.api.client import IvrClient, make_http_client
 from agentapp.api.errors import ApiConnectionError
@@ -35,6 +34,9 @@ from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor
 from agentapp.services.dialing import DialingService, DialRefused
 from agentapp.services.status import StatusService
+from testkit.sandbox import ivr_client
+from testkit.sandbox import placed_calls as sandbox_calls
+from testkit.waiting import wait_until
 
 DELHI = "+911143104567"
 BUSY = "9876543200"  # the sandbox's customer is busy (docs/sandbox.md)
