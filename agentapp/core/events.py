@@ -143,7 +143,7 @@ def _int(body: Mapping[str, Any], key: str) -> int | None:
         return None
     try:
         return max(0, int(float(text)))
-    except ValueError:
+    except (ValueError, OverflowError):  # "inf", "1e400": not a duration we can use
         raise BadEvent(f"{key} is not a number") from None
 
 

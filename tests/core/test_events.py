@@ -99,3 +99,9 @@ def test_any_body_parses_or_is_bad(body: dict[str, Any]) -> None:
     else:
         ident = result.recordid if isinstance(result, CallRecordNotice) else result.logid
         assert ident.isdigit()
+
+
+@pytest.mark.parametrize("duration", ["inf", "-inf", "1e400", "nan", float("inf"), 1e400])
+def test_absurd_durations_are_bad_events_not_crashes(duration: object) -> None:
+    with pytest.raises(BadEvent):
+        parse_webhook({"event": "hangup", "logid": "1", "call_duration": duration}, 0.0)
