@@ -62,6 +62,24 @@ def _store_relay_creds(launch: LaunchRequest) -> int:
     return 0
 
 
+def _audio_check() -> int:
+    """``--audio-check``: JSON on stdout, exit 0 whenever the check ran (no Qt here)."""
+    import json
+
+    from agentapp.audio.backend import AudioError, AudioUnavailable
+    from agentapp.audio.selftest import run_check
+
+    logging.getLogger("agentapp").addHandler(logging.NullHandler())  # stderr: one line
+    logging.getLogger("agentapp").propagate = False
+    try:
+        report = asyncio.run(run_check())
+    except (AudioUnavailable, AudioError) as exc:
+        print(f"agentapp: {exc}", file=sys.stderr)
+        return 3
+    print(json.dumps(report, indent=2))
+    return 0
+
+
 def _log_loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
     """Errors of background tasks nobody awaited: logged (redacted), never lost."""
     exc = context.get("exception")
@@ -133,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check_api(launch, env_token)
     if launch.store_relay_creds:
         return _store_relay_creds(launch)
+    if launch.audio_check:
+        return _audio_check()
 
     import qasync
     from PySide6.QtWidgets import QApplication

@@ -52,6 +52,7 @@ class LaunchRequest:
     relay_account: str | None = None
     relay_url: str | None = None
     store_relay_creds: bool = False
+    audio_check: bool = False
 
 
 class _Parser(argparse.ArgumentParser):
@@ -97,6 +98,8 @@ def build_parser() -> _Parser:
     p.add_argument("--store-relay-creds", action="store_true",
                    help="read NATS credentials for the relay from stdin into the keyring "
                    "and exit")
+    p.add_argument("--audio-check", action="store_true",
+                   help="list audio devices, play a test tone, print JSON and exit")
     p.add_argument("--version", action="version", version=f"agentapp {__version__}")
     return p
 
@@ -118,4 +121,5 @@ def parse_launch(argv: Sequence[str]) -> LaunchRequest:
         relay_account=ns.relay_account,
         relay_url=ns.relay_url,
         store_relay_creds=ns.store_relay_creds,
+        audio_check=ns.audio_check,
     )

@@ -1,0 +1,224 @@
+"""PortAudio streams that never touch the UI: blocks go to the asyncio loop.
+
+PortAudio calls our callback on its own real-time thread. The callback only
+copies numbers (or fills the output buffer) and hands the copy to the loop
+with ``call_soon_threadsafe``; everything else (metering, verdicts, widgets)
+happens on the loop thread. Opening and closing a stream can block for tens
+of milliseconds (longer on a busy device), so both run in the executor.
+
+A stream that ends without being asked to (device unplugged, sink unloaded)
+or stops delivering blocks is reported through ``on_ended`` with a sentence,
+never an exception on the UI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from agentapp.audio.backend import AudioError, describe
+from agentapp.audio.dsp import Block, ToneGenerator, limit, to_channels
+
+log = logging.getLogger(__name__)
+
+BlockSink = Callable[[Block], None]
+Ended = Callable[[str], None]
+METER_RATE = 30  # blocks (and so meter updates) per second
+STALL_S = 1.5  # no block for this long while running = the device went away
+FIRST_BLOCK_S = 6.0  # ALSA-on-PulseAudio can take ~1.6 s to deliver a first block
+
+
+class LiveStream:
+    """One open PortAudio stream; subclasses say which kind and fill the callback."""
+
+    what = "open the audio device"
+    watched = True  # input streams: silence from the callback means the device went away
+
+    def __init__(self, sd: ModuleType, loop: asyncio.AbstractEventLoop, *,
+                 device: int | None, samplerate: float, channels: int,
+                 on_block: BlockSink | None = None, on_ended: Ended | None = None) -> None:
+        self._sd = sd
+        self._loop = loop
+        self.device = device
+        self.samplerate = int(samplerate)
+        self.channels = channels
+        self.blocksize = max(64, self.samplerate // METER_RATE)
+        self._on_block = on_block
+        self._on_ended = on_ended
+        self._stream: Any = None
+        self._stopping = False
+        self._ended_reported = False
+        self._last_block = 0.0
+        self._watchdog: asyncio.TimerHandle | None = None
+        self.blocks = 0  # delivered to the loop (tests and benches read it)
+
+    @property
+    def running(self) -> bool:
+        return self._stream is not None and not self._stopping
+
+    def _make(self) -> Any:
+        raise NotImplementedError
+
+    async def start(self) -> None:
+        """Open and start the stream (off the UI thread); AudioError with a sentence."""
+        self._stopping = False
+        self._ended_reported = False
+        try:
+            self._stream = await self._loop.run_in_executor(None, self._open)
+        except Exception as exc:
+            raise AudioError(describe(exc, self.what)) from exc
+        self._last_block = self._loop.time()
+        if self.watched:
+            self._arm_watchdog()
+
+    def _open(self) -> Any:
+        stream = self._make()
+        stream.start()
+        return stream
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            await self._loop.run_in_executor(None, _close_quietly, stream)
+
+    # -- from the PortAudio thread -------------------------------------------------
+    def _post(self, block: Block) -> None:
+        """Hand a copy to the loop; never raises into PortAudio."""
+        with contextlib.suppress(RuntimeError):  # loop closed while the stream still ran
+            self._loop.call_soon_threadsafe(self._deliver, block)
+
+    def _finished(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(self._stream_finished)
+
+    # -- on the loop ---------------------------------------------------------------
+    def _deliver(self, block: Block) -> None:
+        if self._stopping:
+            return
+        self.blocks += 1
+        self._last_block = self._loop.time()
+        if self._on_block is not None:
+            self._on_block(block)
+
+    def _stream_finished(self) -> None:
+        if not self._stopping:
+            self._report_end("The audio device stopped (was it unplugged or taken by "
+                             "another program?).")
+
+    def _arm_watchdog(self) -> None:
+        self._watchdog = self._loop.call_later(STALL_S / 3, self._check_stall)
+
+    def _check_stall(self) -> None:
+        self._watchdog = None
+        if self._stopping or self._stream is None:
+            return
+        allowed = STALL_S if self.blocks > 10 else FIRST_BLOCK_S
+        if self._loop.time() - self._last_block > allowed:
+            self._report_end("The audio device stopped sending audio (unplugged?).")
+            return
+        self._arm_watchdog()
+
+    def _report_end(self, message: str) -> None:
+        if self._ended_reported:
+            return
+        self._ended_reported = True
+        log.warning("audio stream ended: %s", message)
+        if self._on_ended is not None:
+            self._on_ended(message)
+
+
+def _close_quietly(stream: Any) -> None:
+    with contextlib.suppress(Exception):
+        stream.abort()
+    try:
+        stream.close()
+    except Exception as exc:
+        log.debug("closing an audio stream failed: %s", exc)
+
+
+class InputMeterStream(LiveStream):
+    """The microphone, block by block (``METER_RATE`` a second) to ``on_block``."""
+
+    what = "open the microphone"
+
+    def _make(self) -> Any:
+        def callback(indata: Any, _frames: int, _time: Any, _status: Any) -> None:
+            self._post(indata.copy())
+
+        return self._sd.InputStream(
+            device=self.device, samplerate=self.samplerate, channels=self.channels,
+            dtype="float32", blocksize=self.blocksize, callback=callback,
+            finished_callback=self._finished)
+
+
+class ToneStream(LiveStream):
+    """A test tone; ``set_tone`` swaps the generator between two callbacks."""
+
+    what = "open the speaker"
+    watched = False  # output callbacks come in bursts while PortAudio pre-fills
+
+    def __init__(self, *args: Any, tone: ToneGenerator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._generator = tone
+
+    def set_tone(self, tone: ToneGenerator) -> None:
+        self._generator = tone  # one reference swap: atomic for the callback thread
+
+    def _make(self) -> Any:
+        def callback(outdata: Any, frames: int, _time: Any, _status: Any) -> None:
+            block = self._generator.next_block(frames)
+            outdata[:] = to_channels(block, outdata.shape[1]) \
+                if block.shape[1] != outdata.shape[1] else block
+
+        return self._sd.OutputStream(
+            device=self.device, samplerate=self.samplerate, channels=self.channels,
+            dtype="float32", blocksize=self.blocksize, callback=callback,
+            finished_callback=self._finished)
+
+
+class LoopbackStream(LiveStream):
+    """Mic to speakers ("hear yourself"), hard-limited to ``ceiling_dbfs``.
+
+    ``device`` is an (input, output) pair. Low latency: PortAudio's "low"
+    latency and a small block; the input copy still goes to the meter.
+    """
+
+    what = "start hearing yourself"
+
+    def __init__(self, *args: Any, out_channels: int = 2, ceiling_dbfs: float = -12.0,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.out_channels = out_channels
+        self.ceiling_dbfs = ceiling_dbfs
+        self.blocksize = max(64, self.samplerate // 100)  # 10 ms
+
+    def _make(self) -> Any:
+        meter_frames = max(64, self.samplerate // METER_RATE)
+        gathered: list[Block] = []
+        count = [0]
+
+        def callback(indata: Any, outdata: Any, frames: int, _time: Any, _status: Any) -> None:
+            block = limit(to_channels(indata, outdata.shape[1]), self.ceiling_dbfs)
+            outdata[:] = block
+            gathered.append(indata.copy())
+            count[0] += frames
+            if count[0] >= meter_frames:  # meter updates stay ~30/s with 10 ms blocks
+                self._post(np.concatenate(gathered))
+                gathered.clear()
+                count[0] = 0
+
+        return self._sd.Stream(
+            device=self.device, samplerate=self.samplerate,
+            channels=(self.channels, self.out_channels),
+            dtype="float32", blocksize=self.blocksize, latency="low", callback=callback,
+            finished_callback=self._finished)
