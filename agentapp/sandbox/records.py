@@ -13,12 +13,12 @@ from .world import C2CLog, CallLog, ClickConnectLog, DialerLog
 
 def call_recording_path(recordid: int, call_time: str) -> str:
     y, m, d = call_time[:10].split("-")
-    return f"/monitor/{y}/{m}/{d}/rec_{recordid}.wav"
+    return f"/monitor/{y}/{m}/{d}/rec_{recordid}.mp3"
 
 
 def c2c_recording_path(recordid: int, call_time: str) -> str:
     y, m, d = call_time[:10].split("-")
-    return f"/monitor/c2c/{y}/{m}/{d}/c2c_{recordid}.wav"
+    return f"/monitor/c2c/{y}/{m}/{d}/c2c_{recordid}.mp3"
 
 
 def call_log_dict(r: CallLog, base_url: str) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def test_answered_c2c_timeline_webhooks_logs_recording(
     logs = api.post("/v1/all_call_logs", json={}).json()["click_to_call_logs"]
     mine = next(r for r in logs if r["recordid"] == str(logid))
     assert mine["call_status"] == "answered" and mine["recording_url"] == record["recording_url"]
-    audio = httpx.get(mine["recording_url"])
+    audio = httpx.get(mine["recording_url"].removesuffix(".mp3") + ".wav")
     with wave.open(BytesIO(audio.content)) as wav:
         assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
         assert wav.getnframes() >= 8000 * 2

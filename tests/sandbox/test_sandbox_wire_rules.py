@@ -62,8 +62,8 @@ def test_auth_failure_body401_switch(sandbox: SandboxThread) -> None:
 def test_recordings_need_no_token_but_api_does(sandbox: SandboxThread, api: httpx.Client) -> None:
     rows = api.get("/v1/call_logs").json()["data"]
     url = next(r["recording_url"] for r in rows if r["recording_url"])
-    wav = httpx.get(url)
-    assert wav.status_code == 200 and wav.content[:4] == b"RIFF"
+    mp3 = httpx.get(url)
+    assert mp3.status_code == 200 and mp3.headers["content-type"] == "audio/mpeg"
     assert httpx.get(sandbox.base_url + "/v1/call_logs").status_code == 405
 
 
