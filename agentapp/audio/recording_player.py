@@ -18,7 +18,7 @@ from agentapp.api.errors import ApiError
 from agentapp.audio import backend
 from agentapp.audio.backend import AudioError, AudioUnavailable
 from agentapp.audio.cache import RecordingCache
-from agentapp.audio.decode import DecodeError, Decoded, decode
+from agentapp.audio.decode import Decoded, DecodeError, decode
 from agentapp.audio.devices import Choice, choose, list_devices
 from agentapp.audio.player import SPEEDS, PlaybackStream, open_playback
 from agentapp.services.observable import Observable

@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
+from collections import deque
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -41,7 +43,7 @@ class LiveStream:
     watched = True  # input streams: silence from the callback means the device went away
 
     def __init__(self, sd: ModuleType, loop: asyncio.AbstractEventLoop, *,
-                 device: int | None, samplerate: float, channels: int,
+                 device: int | tuple[int, int] | None, samplerate: float, channels: int,
                  on_block: BlockSink | None = None, on_ended: Ended | None = None) -> None:
         self._sd = sd
         self._loop = loop
@@ -189,36 +191,79 @@ class ToneStream(LiveStream):
 class LoopbackStream(LiveStream):
     """Mic to speakers ("hear yourself"), hard-limited to ``ceiling_dbfs``.
 
-    ``device`` is an (input, output) pair. Low latency: PortAudio's "low"
-    latency and a small block; the input copy still goes to the meter.
+    ``device`` is an (input, output) pair, opened as two streams joined by a
+    short FIFO rather than one duplex stream: the two may be different cards,
+    and ALSA-on-PulseAudio duplex streams fail at low latency. The FIFO is
+    capped at ``MAX_DELAY_S``: when the output falls behind, the oldest audio
+    is dropped so the echo never drifts late. The input copy goes to the meter.
     """
 
     what = "start hearing yourself"
+    MAX_DELAY_S = 0.15
 
     def __init__(self, *args: Any, out_channels: int = 2, ceiling_dbfs: float = -12.0,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.out_channels = out_channels
         self.ceiling_dbfs = ceiling_dbfs
-        self.blocksize = max(64, self.samplerate // 100)  # 10 ms
+        self._fifo: deque[Block] = deque()
+        self._queued = 0
+        self._lock = threading.Lock()
 
     def _make(self) -> Any:
-        meter_frames = max(64, self.samplerate // METER_RATE)
-        gathered: list[Block] = []
-        count = [0]
+        assert isinstance(self.device, tuple)
+        mic, speaker = self.device
+        max_frames = int(self.MAX_DELAY_S * self.samplerate)
 
-        def callback(indata: Any, outdata: Any, frames: int, _time: Any, _status: Any) -> None:
-            block = limit(to_channels(indata, outdata.shape[1]), self.ceiling_dbfs)
-            outdata[:] = block
-            gathered.append(indata.copy())
-            count[0] += frames
-            if count[0] >= meter_frames:  # meter updates stay ~30/s with 10 ms blocks
-                self._post(np.concatenate(gathered))
-                gathered.clear()
-                count[0] = 0
+        def heard(indata: Any, frames: int, _time: Any, _status: Any) -> None:
+            block = limit(to_channels(indata.copy(), self.out_channels), self.ceiling_dbfs)
+            with self._lock:
+                self._fifo.append(block)
+                self._queued += frames
+                while self._queued > max_frames and len(self._fifo) > 1:
+                    self._queued -= self._fifo.popleft().shape[0]
+            self._post(indata.copy())
 
-        return self._sd.Stream(
-            device=self.device, samplerate=self.samplerate,
-            channels=(self.channels, self.out_channels),
-            dtype="float32", blocksize=self.blocksize, latency="low", callback=callback,
-            finished_callback=self._finished)
+        def play(outdata: Any, frames: int, _time: Any, _status: Any) -> None:
+            filled = 0
+            with self._lock:
+                while filled < frames and self._fifo:
+                    head = self._fifo[0]
+                    take = min(frames - filled, head.shape[0])
+                    outdata[filled:filled + take] = head[:take]
+                    filled += take
+                    self._queued -= take
+                    if take == head.shape[0]:
+                        self._fifo.popleft()
+                    else:
+                        self._fifo[0] = head[take:]
+            outdata[filled:] = 0
+
+        common = {"samplerate": self.samplerate, "dtype": "float32",
+                  "blocksize": self.blocksize, "latency": "low",
+                  "finished_callback": self._finished}
+        return _StreamPair(
+            self._sd.InputStream(device=mic, channels=self.channels, callback=heard, **common),
+            self._sd.OutputStream(device=speaker, channels=self.out_channels, callback=play,
+                                  **common))
+
+
+class _StreamPair:
+    """Two PortAudio streams started, stopped and closed as one."""
+
+    def __init__(self, source: Any, sink: Any) -> None:
+        self._streams = (source, sink)
+
+    def start(self) -> None:
+        for stream in self._streams:
+            stream.start()
+
+    def abort(self) -> None:
+        for stream in self._streams:
+            with contextlib.suppress(Exception):
+                stream.abort()
+
+    def close(self) -> None:
+        for stream in self._streams:
+            with contextlib.suppress(Exception):
+                stream.close()

@@ -48,7 +48,7 @@ def wsola(samples: Block, speed: float, samplerate: int) -> Block:
             continue
         delta = int(np.argmax(np.correlate(region, natural, "valid"))) - tolerance
     out /= np.maximum(weight, 1e-3)[:, None]
-    return out[: int(round(total / speed))].astype(np.float32, copy=False)
+    return out[: round(total / speed)].astype(np.float32, copy=False)
 
 
 def resample(samples: Block, source_rate: int, target_rate: int) -> Block:
@@ -59,7 +59,7 @@ def resample(samples: Block, source_rate: int, target_rate: int) -> Block:
     """
     if source_rate == target_rate or samples.shape[0] == 0:
         return samples
-    length = int(round(samples.shape[0] * target_rate / source_rate))
+    length = round(samples.shape[0] * target_rate / source_rate)
     positions = np.arange(length) * (source_rate / target_rate)
     source = np.arange(samples.shape[0])
     return np.stack([np.interp(positions, source, samples[:, c])
