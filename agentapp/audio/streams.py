@@ -22,8 +22,6 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-
 from agentapp.audio.backend import AudioError, describe
 from agentapp.audio.dsp import Block, ToneGenerator, limit, to_channels
 

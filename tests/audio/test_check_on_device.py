@@ -168,7 +168,7 @@ def test_unloading_the_sink_mid_stream_falls_back_without_a_crash(sd: ModuleType
         try:
             await check.start_tone(1000.0, -12.0, "both")
             await until(lambda: readings.steady_rms(-15.05, 1.0, 3), 10, "the tone")
-            subprocess.run(["pactl", "unload-module", _null_sink_module()], check=True)
+            await pactl("unload-module", _null_sink_module())
             assert "ci_sink" not in _sinks()
             mark = len(readings.levels)
             await until(lambda: len(readings.levels) > mark + 30, 10,
@@ -196,15 +196,15 @@ def test_a_device_that_stops_delivering_is_reported_and_reopened(sd: ModuleType)
         await check.start()
         try:
             await until(lambda: len(readings.levels) > 5, 10, "readings")
-            subprocess.run(["pactl", "suspend-sink", "ci_sink", "1"], check=True)
+            await pactl("suspend-sink", "ci_sink", "1")
             await until(lambda: any("stopped sending audio" in m for m in messages), 10,
                         "the stall reported in words")
             await until(lambda: any("re-opened" in m for m in messages), 10, "re-opened")
-            subprocess.run(["pactl", "suspend-sink", "ci_sink", "0"], check=True)
+            await pactl("suspend-sink", "ci_sink", "0")
             mark = len(readings.levels)
             await until(lambda: len(readings.levels) > mark + 10, 15, "readings again")
         finally:
-            subprocess.run(["pactl", "suspend-sink", "ci_sink", "0"], check=False)
+            await pactl("suspend-sink", "ci_sink", "0")
             await check.stop()
 
     asyncio.run(body())
@@ -226,6 +226,11 @@ def test_a_missing_chosen_device_falls_back_to_the_default_on_the_real_list(
             await check.stop()
 
     asyncio.run(body())
+
+
+async def pactl(*args: str) -> None:
+    """Off the loop thread, as the app would: the meter keeps being fed meanwhile."""
+    await asyncio.to_thread(subprocess.run, ["pactl", *args], check=True)
 
 
 def _sinks() -> str:
