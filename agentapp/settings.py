@@ -198,6 +198,20 @@ RELAY_ACCOUNT = Setting("relay/account", str, "", "Team relay account name",
                         check=_is_relay_account)
 RELAY_WEBHOOK_URL = Setting("relay/webhook_url", str, "", "Team relay webhook URL to register",
                             check=_is_url_or_empty)
+
+
+def _is_name_list(value: list[str]) -> bool:
+    return all(isinstance(v, str) and v for v in value)
+
+
+# Audio devices are remembered by name (PortAudio's indexes change on hot-plug);
+# "" = the system default. Preferred lists: tried in order when the choice is absent.
+AUDIO_INPUT_DEVICE = Setting("audio/input_device", str, "", "Microphone")
+AUDIO_OUTPUT_DEVICE = Setting("audio/output_device", str, "", "Speaker")
+AUDIO_PREFERRED_INPUTS: Setting[list[str]] = Setting(
+    "audio/preferred_inputs", list, [], "Preferred microphones", check=_is_name_list)
+AUDIO_PREFERRED_OUTPUTS: Setting[list[str]] = Setting(
+    "audio/preferred_outputs", list, [], "Preferred speakers", check=_is_name_list)
 UI_THEME = Setting("ui/theme", str, "system", "Theme", choices=("system", "light", "dark"))
 UI_GEOMETRY = Setting("ui/geometry", bytes, b"", "Window geometry")
 
@@ -208,6 +222,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     WEBHOOK_PORT, WEBHOOK_PUBLIC_URL, WEBHOOK_SECRET_ENABLED, HISTORY_BACKFILL_DAYS,
     POP_INCOMING_TRIGGER, POP_CRM_URL_TEMPLATE, RELAY_NATS_URLS, RELAY_ACCOUNT,
     RELAY_WEBHOOK_URL, UI_THEME, UI_GEOMETRY,
+    AUDIO_INPUT_DEVICE, AUDIO_OUTPUT_DEVICE, AUDIO_PREFERRED_INPUTS, AUDIO_PREFERRED_OUTPUTS,
 )
 
 SCHEMA_KEY = "app/schema_version"
