@@ -39,7 +39,7 @@ def with_client(sandbox: SandboxThread,
 class NoDevices:
     """sounddevice as PortAudio reports a machine with no audio hardware."""
 
-    class default:  # noqa: N801 - mirrors sounddevice.default
+    class default:  # mirrors sounddevice.default
         device = (-1, -1)
 
     @staticmethod
@@ -134,9 +134,9 @@ def test_downloads_are_cached_and_reused(sandbox: SandboxThread, tmp_path: Path)
         assert player.state.value == "error"
         await player.open(url)
         assert downloads == [url]
-        assert [p.name for p in tmp_path.iterdir()] == [cache.path_for(url).name]
 
     with_client(sandbox, body)
+    assert [p.name for p in tmp_path.iterdir()] == [RecordingCache(tmp_path).path_for(url).name]
 
 
 def test_a_missing_recording_is_a_clear_message(sandbox: SandboxThread, tmp_path: Path) -> None:
@@ -148,25 +148,28 @@ def test_a_missing_recording_is_a_clear_message(sandbox: SandboxThread, tmp_path
         assert not await player.open(url)
         assert player.state.value == "error"
         assert player.message.value == "This recording is not available."
-        assert list(tmp_path.iterdir()) == []
 
     with_client(sandbox, body)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_corrupt_file_is_a_clear_message_and_is_not_kept(tmp_path: Path) -> None:
-    async def junk(_url: str, dest: Path) -> Path:
+    def write_junk(dest: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(b"<html>not audio</html>" * 50)
         return dest
+
+    async def junk(_url: str, dest: Path) -> Path:
+        return await asyncio.to_thread(write_junk, dest)
 
     async def body() -> None:
         player = RecordingPlayer(junk, RecordingCache(tmp_path),
                                  load=lambda: NoDevices)  # type: ignore[arg-type,return-value]
         assert not await player.open("https://api.example/monitor/2026/01/01/rec_1.mp3")
         assert "damaged" in player.message.value
-        assert list(tmp_path.iterdir()) == []
 
     asyncio.run(body())
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_cache_evicts_least_recently_used_over_its_limit(tmp_path: Path) -> None:
