@@ -30,6 +30,7 @@ from agentapp.composition import (
 from agentapp.demo import DemoSandbox
 from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
+from agentapp.qt.audio_facade import AudioTools
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
 from agentapp.qt.history_facade import (
@@ -141,11 +142,17 @@ class AppRuntime:
             restart=self.restart_session, register_webhook=self.register_webhook,
             apply_theme=lambda theme: apply_theme(self._app, theme), parent_window=window)
         window.settings_requested.connect(self.settings_flow.open)
+        self.audio = AudioTools(self._settings, self._launch.profile, parent=window,
+                                download=lambda: self._services.client.download_recording
+                                if self._services is not None else None)
+        window.audio_check_requested.connect(self.audio.open_check)
+        window.play_recording_requested.connect(self.audio.play)
         self._single.message_received.connect(self.handle_launch_message)
         if QSystemTrayIcon.isSystemTrayAvailable():
             self._tray = Tray(icon("app", dark), window)
             self._tray.show_requested.connect(self._raise_window)
             self._tray.clipboard_requested.connect(self._binding.dial_clipboard)
+            self._tray.audio_check_requested.connect(self.audio.open_check)
             self._tray.quit_requested.connect(self._quit.set)
             self._tray.show()
             self.pops.popped.connect(self._notify_pop)
@@ -389,6 +396,8 @@ class AppRuntime:
         if self.window is not None:
             self._settings.set(UI_GEOMETRY, bytes(self.window.saveGeometry().data()))
             await self._settings.asave()
+        if self.window is not None:
+            await self.audio.aclose()
         await self._close_session()
         await self._demo.stop()
         if self._http is not None:

@@ -60,3 +60,12 @@ class RecordingCache:
     def remove(self, url: str) -> None:
         with contextlib.suppress(OSError):
             self.path_for(url).unlink()
+
+
+def cache_dir(profile: str) -> Path:
+    """The profile's recordings cache (platformdirs' user cache dir, resolved at call time)."""
+    import platformdirs
+
+    from agentapp.paths import APP_DIR_NAME, check_profile
+
+    return Path(platformdirs.user_cache_dir(APP_DIR_NAME)) / check_profile(profile) / "recordings"

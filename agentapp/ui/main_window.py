@@ -39,6 +39,8 @@ class MainWindow(QMainWindow):
     sign_out_requested = Signal()
     settings_requested = Signal()
     quit_requested = Signal()
+    audio_check_requested = Signal()
+    play_recording_requested = Signal(str, str)  # URL, title
 
     def __init__(self, region: str = "IN", parent: QWidget | None = None, *,
                  clock: Callable[[], float] = time.time) -> None:
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.recent = RecentCallsPanel()
         self.recent.call_back.connect(self.dial_requested)
         self.recent.number_chosen.connect(self.dial.choose_number)
+        self.recent.play_recording.connect(self.play_recording_requested)
         self._cards: dict[str, CallCard] = {}
         self._cards_box = QVBoxLayout()
         self._empty = QLabel("No calls yet. Type a number and press Enter, or click a "
@@ -129,6 +132,9 @@ class MainWindow(QMainWindow):
         call_menu = menu.addMenu("&Call")
         call_menu.addActions([self.focus_action, self.call_action, self.clipboard_action,
                               self.cancel_action])
+        self.audio_check_action = self._action("&Audio check…", None,
+                                               self.audio_check_requested.emit)
+        menu.addMenu("&Tools").addAction(self.audio_check_action)
         menu.addMenu("&Help").addAction(about)
         self.addActions([self.focus_action, self.call_action, self.clipboard_action,
                          self.cancel_action])

@@ -110,6 +110,7 @@ class RecentCallsPanel(QWidget):
 
     call_back = Signal(str)
     number_chosen = Signal(str)
+    play_recording = Signal(str, str)  # recording URL, title for the player
 
     def __init__(self, parent: QWidget | None = None, *, click_hold_ms: int | None = None) -> None:
         super().__init__(parent)
@@ -135,6 +136,10 @@ class RecentCallsPanel(QWidget):
         self.call_back_button.setAccessibleName("Call back the selected number")
         self.call_back_button.setEnabled(False)
         self.call_back_button.clicked.connect(self._call_back_selected)
+        self.play_button = QPushButton("Play recording")
+        self.play_button.setAccessibleName("Play recording: none selected")
+        self.play_button.setEnabled(False)
+        self.play_button.clicked.connect(self._play_selected)
         self.status = QLabel()
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._button_down = False
@@ -146,6 +151,7 @@ class RecentCallsPanel(QWidget):
         header = QHBoxLayout()
         header.addWidget(QLabel("<b>Recent calls</b>"))
         header.addWidget(self.status, 1)
+        header.addWidget(self.play_button)
         header.addWidget(self.call_back_button)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -212,6 +218,7 @@ class RecentCallsPanel(QWidget):
 
     def _selection_changed(self, *_: object) -> None:
         self.call_back_button.setEnabled(self.table.selectionModel().hasSelection())
+        self._sync_play()
 
     def _call_back_selected(self) -> None:
         record = self.selected_record()
@@ -221,3 +228,19 @@ class RecentCallsPanel(QWidget):
     def _choose_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
             self.number_chosen.emit(self.model.record(row).customer_number)
+
+    # -- recordings (the player lives in agentapp.ui.player) ------------------------
+    def _sync_play(self) -> None:
+        record = self.selected_record()
+        has = record is not None and bool(record.recording_url)
+        self.play_button.setEnabled(has)
+        self.play_button.setAccessibleName(
+            "Play the selected call's recording" if has else
+            "Play recording: " + ("the selected call has no recording" if record is not None
+                                  else "none selected"))
+
+    def _play_selected(self) -> None:
+        record = self.selected_record()
+        if record is not None and record.recording_url:
+            title = f"{display_number(record.customer_number)} · {_cell(record, 0)}"
+            self.play_recording.emit(record.recording_url, title)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 class Tray(QSystemTrayIcon):
     show_requested = Signal()
     clipboard_requested = Signal()
+    audio_check_requested = Signal()
     quit_requested = Signal()
 
     def __init__(self, icon: QIcon, parent: QWidget | None = None) -> None:
@@ -18,6 +19,7 @@ class Tray(QSystemTrayIcon):
         menu = QMenu(parent)
         for text, signal in (("Show Agent Companion", self.show_requested),
                              ("Dial number from clipboard", self.clipboard_requested),
+                             ("Audio check…", self.audio_check_requested),
                              ("Quit", self.quit_requested)):
             action = QAction(text, menu)
             action.triggered.connect(signal.emit)
