@@ -1,0 +1,84 @@
+"""Recent calls → Play recording: the sandbox's MP3 downloaded, decoded and played."""
+
+from __future__ import annotations
+
+import pytest
+from qt_async import QtLoop, wait_until
+
+from agentapp.sandbox import SandboxConfig
+from agentapp.ui.player import PlayerDialog
+from tests.audio.conftest import pulse_running
+from tests.services_available import need_service
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig(host="127.0.0.1", port=0, seed=5, speed=60.0, history=400)
+
+
+def rows_by_recording(panel: object) -> tuple[int | None, int | None]:
+    model = panel.model  # type: ignore[attr-defined]
+    with_rec = next((r for r in range(model.rowCount())
+                     if model.record(r).recording_url and model.record(r).duration_s >= 8), None)
+    without = next((r for r in range(model.rowCount()) if not model.record(r).recording_url),
+                   None)
+    return with_rec, without
+
+
+def test_play_is_offered_only_for_calls_with_a_recording(qloop: QtLoop, qtbot: object,
+                                                         start_app: object) -> None:
+    async def scenario() -> None:
+        app = await start_app()  # type: ignore[operator]
+        panel = app.window.recent
+        await wait_until(lambda: panel.model.rowCount() > 0, 10, "history to load")
+        with_rec, without = rows_by_recording(panel)
+        assert with_rec is not None and without is not None
+        assert not panel.play_button.isEnabled()
+        assert panel.play_button.accessibleName().endswith("none selected")
+        panel.table.selectRow(without)
+        assert not panel.play_button.isEnabled()
+        assert "has no recording" in panel.play_button.accessibleName()
+        panel.table.selectRow(with_rec)
+        assert panel.play_button.isEnabled()
+
+    qloop.run(scenario())
+
+
+@pytest.mark.audio
+def test_play_recording_from_recent_calls(qloop: QtLoop, qtbot: object,
+                                          start_app: object) -> None:
+    need_service(pulse_running(), "PulseAudio null sink ci_sink")
+
+    async def scenario() -> None:
+        app = await start_app()  # type: ignore[operator]
+        panel = app.window.recent
+        await wait_until(lambda: panel.model.rowCount() > 0, 10, "history to load")
+        row, _ = rows_by_recording(panel)
+        assert row is not None
+        record = panel.model.record(row)
+        panel.table.selectRow(row)
+        panel.play_button.click()
+        tools = app.runtime.audio
+        await wait_until(lambda: tools.player is not None, 5, "the player window")
+        dialog = tools.player.parent()
+        assert isinstance(dialog, PlayerDialog) and dialog.isVisible()
+        widget = dialog.player
+        await wait_until(lambda: widget.state_label.text() == "Ready to play", 15,
+                         "downloaded and decoded")
+        assert widget.time_label.text().endswith(
+            f"{record.duration_s // 60}:{record.duration_s % 60:02d}")
+        widget.play_button.click()
+        await wait_until(lambda: widget.play_button.text() == "Pause", 5, "playing")
+        assert widget.play_button.accessibleName() == "Pause the recording"
+        await wait_until(lambda: widget.slider.value() > 0, 10, "the position moving")
+        widget.speed_box.setCurrentIndex(2)
+        widget.speed_box.activated.emit(2)
+        await wait_until(lambda: tools.player.player.speed.value == 2.0, 10, "2x")
+        assert widget.speed_box.accessibleName() == "Playback speed: 2×"
+        widget.slider.setValue(widget.slider.maximum() - 10)  # one second before the end
+        widget.slider.sliderReleased.emit()
+        await wait_until(lambda: widget.state_label.text() == "Finished", 10, "the end")
+        dialog.accept()
+        await wait_until(lambda: tools.player is None, 10, "player closed")
+
+    qloop.run(scenario())
