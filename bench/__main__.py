@@ -1,4 +1,4 @@
-"""``python -m bench [click|webhook|startup|memory|relay ...]``: run benches, print one table.
+"""``python -m bench [click|webhook|startup|memory|history|audio|relay|soak ...]``: benches.
 
 With no names every bench runs except ``relay`` (opt-in: ~3 minutes of load,
 500 NATS connections; it prints its own table, see bench/relay.py) and ``soak``
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from bench.harness import isolate_home, run_qt
 from bench.stats import Row, markdown, table
 
-BENCHES = ("click", "webhook", "startup", "memory", "history")
+BENCHES = ("click", "webhook", "startup", "memory", "history", "audio")
 OPT_IN = ("relay", "soak")
 
 
@@ -54,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown bench {', '.join(unknown)}; choose from "
                      f"{', '.join(BENCHES + OPT_IN)}")
+    if "audio" in names:
+        from bench.audio import keep_pulse_reachable
+
+        keep_pulse_reachable()
     isolate_home()
     started = time.perf_counter()
     rows: list[Row] = []
@@ -74,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows += startup.run_startup(args.runs)
         if "memory" in names:
             rows += startup.run_memory(args.runs)
+    if "audio" in names:
+        from bench import audio
+
+        rows += audio.run(args.iterations)
     print(f"# {platform.python_implementation()} {platform.python_version()} on "
           f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
           f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}; "

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import numpy as np
+
 from agentapp.audio.backend import AudioError, describe
 from agentapp.audio.dsp import Block, ToneGenerator, limit, to_channels
 
@@ -147,18 +149,44 @@ def _close_quietly(stream: Any) -> None:
 
 
 class InputMeterStream(LiveStream):
-    """The microphone, block by block (``METER_RATE`` a second) to ``on_block``."""
+    """The microphone, ``METER_RATE`` blocks a second to ``on_block``.
+
+    PortAudio runs with 10 ms buffers (its latency is about two of them) and
+    the callback gathers them into one ~33 ms block before the hop to the
+    loop: low latency for the meter, few wake-ups for the loop.
+    """
 
     what = "open the microphone"
 
     def _make(self) -> Any:
-        def callback(indata: Any, _frames: int, _time: Any, _status: Any) -> None:
-            self._post(indata.copy())
-
+        gather = _Gatherer(self.blocksize, self._post)
         return self._sd.InputStream(
             device=self.device, samplerate=self.samplerate, channels=self.channels,
-            dtype="float32", blocksize=self.blocksize, callback=callback,
+            dtype="float32", blocksize=_small_block(self.samplerate), latency="low",
+            callback=lambda indata, *_: gather.add(indata.copy()),
             finished_callback=self._finished)
+
+
+def _small_block(samplerate: int) -> int:
+    return max(32, samplerate // 100)  # 10 ms
+
+
+class _Gatherer:
+    """Joins small callback buffers into meter-sized blocks (PortAudio thread only)."""
+
+    def __init__(self, frames: int, post: Callable[[Block], None]) -> None:
+        self._frames = frames
+        self._post = post
+        self._parts: list[Block] = []
+        self._count = 0
+
+    def add(self, block: Block) -> None:
+        self._parts.append(block)
+        self._count += block.shape[0]
+        if self._count >= self._frames:
+            self._post(np.concatenate(self._parts))
+            self._parts = []
+            self._count = 0
 
 
 class ToneStream(LiveStream):
@@ -182,8 +210,8 @@ class ToneStream(LiveStream):
 
         return self._sd.OutputStream(
             device=self.device, samplerate=self.samplerate, channels=self.channels,
-            dtype="float32", blocksize=self.blocksize, callback=callback,
-            finished_callback=self._finished)
+            dtype="float32", blocksize=_small_block(self.samplerate), latency="low",
+            callback=callback, finished_callback=self._finished)
 
 
 class LoopbackStream(LiveStream):
@@ -212,6 +240,7 @@ class LoopbackStream(LiveStream):
         assert isinstance(self.device, tuple)
         mic, speaker = self.device
         max_frames = int(self.MAX_DELAY_S * self.samplerate)
+        gather = _Gatherer(max(64, self.samplerate // METER_RATE), self._post)
 
         def heard(indata: Any, frames: int, _time: Any, _status: Any) -> None:
             block = limit(to_channels(indata.copy(), self.out_channels), self.ceiling_dbfs)
@@ -220,7 +249,7 @@ class LoopbackStream(LiveStream):
                 self._queued += frames
                 while self._queued > max_frames and len(self._fifo) > 1:
                     self._queued -= self._fifo.popleft().shape[0]
-            self._post(indata.copy())
+            gather.add(indata.copy())
 
         def play(outdata: Any, frames: int, _time: Any, _status: Any) -> None:
             filled = 0

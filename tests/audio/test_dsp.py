@@ -16,10 +16,10 @@ from agentapp.audio.verdict import CLIPPING, NO_SIGNAL, OK, RollingVerdict, verd
 RATE = 48000
 
 
-@given(amp=st.floats(0.001, 1.0), freq=st.floats(50.0, 8000.0))
+@given(amp=st.floats(0.001, 1.0), freq=st.floats(50.0, 1000.0))
 def test_a_sine_reads_its_textbook_rms_level(amp: float, freq: float) -> None:
     level_dbfs = 20 * math.log10(amp)
-    # a whole number of periods (or near enough: 1 s holds >= 50 of them)
+    # up to 1 kHz: >= 48 samples a period, so the sampled peak is within 0.02 dB of A
     block = dsp.tone(freq, level_dbfs, RATE, 1.0)
     reading = dsp.measure(block)
     assert reading.rms_dbfs == pytest.approx(20 * math.log10(amp / math.sqrt(2)), abs=0.05)
