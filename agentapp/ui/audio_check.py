@@ -91,6 +91,7 @@ class AudioCheckDialog(QDialog):
         self.show_tone(False)
         self.show_loopback(False)
         self.show_record("", "")
+        self.show_starting()  # nothing works until the devices are listed
 
     def _build(self) -> None:
         devices = QFormLayout()
