@@ -26,8 +26,6 @@ async def until(predicate: object, within: float = 15.0) -> None:
 
 
 async def shoot(app: object, out: Path, theme: str) -> None:
-    import httpx
-
     from agentapp import __version__
     from agentapp.api.client import IvrClient, make_http_client
     from agentapp.qt.audio_facade import AudioTools
@@ -51,8 +49,7 @@ async def shoot(app: object, out: Path, theme: str) -> None:
             await asyncio.sleep(0.3)
             dialog.grab().save(str(out / f"audio-check{suffix}.png"))
             dialog.accept()
-            rows = httpx.get(f"{sandbox.base_url}/v1/call_logs",
-                             headers={"Authorization": f"Bearer {sandbox.token}"}).json()["data"]
+            rows = sandbox.control("GET", "/v1/call_logs")["data"]
             row = next(r for r in rows if r["recording_url"] and int(r["call_duration"]) > 30)
             player = tools.play(row["recording_url"], f"+91 {row['client_no']} · recording")
             widget = player.player
