@@ -82,3 +82,28 @@ def test_play_recording_from_recent_calls(qloop: QtLoop, qtbot: object,
         await wait_until(lambda: tools.player is None, 10, "player closed")
 
     qloop.run(scenario())
+
+
+def test_tools_menu_and_tray_open_the_audio_check(qloop: QtLoop, qtbot: object,
+                                                  start_app: object) -> None:
+    async def scenario() -> None:
+        app = await start_app()  # type: ignore[operator]
+        menus = {a.text(): a for a in app.window.menuBar().actions()}
+        tools_menu = menus["&Tools"].menu()
+        assert [a.text() for a in tools_menu.actions()] == ["&Audio check…"]
+        app.window.audio_check_action.trigger()
+        audio = app.runtime.audio
+        await wait_until(lambda: audio.check is not None, 5, "the audio check")
+        dialog = audio.check.parent()
+        assert dialog.isVisible() and dialog.windowTitle() == "Audio check"
+        # devices listed, or (no PortAudio here) the reason in words: never stuck
+        await wait_until(lambda: dialog.controls.isEnabled() or dialog.message_label.text(),
+                         10, "the check started")
+        dialog.accept()
+        await wait_until(lambda: audio.check is None, 10, "closed")
+        tray = getattr(app.runtime, "_tray", None)
+        if tray is not None:  # only where a system tray exists
+            texts = [a.text() for a in tray.contextMenu().actions()]
+            assert "Audio check…" in texts
+
+    qloop.run(scenario())
