@@ -39,7 +39,9 @@ def describe(exc: BaseException, what: str) -> str:
     lowered = text.lower()
     if "busy" in lowered or "unanticipated host error" in lowered:
         hint = "the device may be busy in another program"
-    elif "invalid device" in lowered or "device unavailable" in lowered or "no such" in lowered:
+    elif "device unavailable" in lowered:  # ALSA: usually held by another program
+        hint = "the device is unavailable (busy in another program, or unplugged)"
+    elif "invalid device" in lowered or "no such" in lowered:
         hint = "the device is no longer available (unplugged?)"
     elif "invalid sample rate" in lowered or "invalid number of channels" in lowered:
         hint = "the device does not support this format"
