@@ -54,9 +54,24 @@ class _Tasks:
         if not task.cancelled() and task.exception() is not None:
             log.error("audio task failed", exc_info=task.exception())
 
+    def cancel_all(self) -> None:
+        """Cancel every pending call except the one asking (it may be among them)."""
+        current = asyncio.current_task() if _loop_running() else None
+        for task in list(self._tasks):
+            if task is not current:
+                task.cancel()
+
     async def drain(self) -> None:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def prefs_from(settings: Settings) -> DevicePrefs:
@@ -152,10 +167,13 @@ class PlayerFacade(QObject):
         dialog.finished.connect(lambda _result: self._tasks.run(self.aclose()))
 
     def open(self, url: str) -> None:
+        self._tasks.cancel_all()  # a download still running for the previous one
         self._tasks.run(self.player.open(url))
 
     async def aclose(self) -> None:
+        """Closing the window also abandons a download in progress."""
         self._subs.clear()
+        self._tasks.cancel_all()
         await self.player.close()
         self.closed.emit()
 

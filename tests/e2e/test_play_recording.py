@@ -107,3 +107,26 @@ def test_tools_menu_and_tray_open_the_audio_check(qloop: QtLoop, qtbot: object,
             assert "Audio check…" in texts
 
     qloop.run(scenario())
+
+
+def test_closing_the_player_while_downloading_abandons_the_download(
+        qloop: QtLoop, qtbot: object, start_app: object) -> None:
+    async def scenario() -> None:
+        app = await start_app()  # type: ignore[operator]
+        panel = app.window.recent
+        await wait_until(lambda: panel.model.rowCount() > 0, 10, "history to load")
+        row, _ = rows_by_recording(panel)
+        assert row is not None
+        app.sandbox.control("POST", "/_sandbox/faults",
+                            {"latency_ms": 5000, "paths": ["/monitor/"], "count": 1})
+        panel.table.selectRow(row)
+        panel.play_button.click()
+        tools = app.runtime.audio
+        await wait_until(lambda: tools.player is not None, 5, "the player window")
+        dialog = tools.player.parent()
+        await wait_until(lambda: dialog.player.state_label.text().startswith("Downloading"),
+                         5, "downloading")
+        dialog.reject()
+        await wait_until(lambda: tools.player is None, 3, "closed without waiting 5 s")
+
+    qloop.run(scenario())
