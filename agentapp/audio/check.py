@@ -129,6 +129,8 @@ class AudioCheck:
                 await self._tone.stop()
                 self._tone = None
                 self.tone_on.set(False)
+            if self._loopback is not None:  # it played on the old speaker: start it anew
+                await self._stop_loopback()
 
     def _only_meter_open(self) -> bool:
         return self._tone is None and self._loopback is None and self._playback is None \
