@@ -155,17 +155,19 @@ class AudioCheck:
 
     def _apply_choices(self) -> None:
         devices = self.devices.value
-        before = self.input.value
+        before = (self.input.value, self.output.value)
         mic = choose(devices, "input", self.prefs.input, self.prefs.preferred_inputs)
         speaker = choose(devices, "output", self.prefs.output, self.prefs.preferred_outputs)
         self.input.set(mic)
         self.output.set(speaker)
         notes = [n for n in (mic.note, speaker.note) if n]
+        back = sorted({now.device.name for was, now in zip(before, (mic, speaker), strict=True)
+                       if was is not None and was.fell_back and not now.fell_back
+                       and now.device is not None})
         if notes:
             self.message.set(" ".join(notes))
-        elif before is not None and before.fell_back and not mic.fell_back:
-            self.message.set(f"“{mic.device.name if mic.device else ''}” is back; using it "
-                             "again.")
+        elif back:
+            self.message.set(" ".join(f"“{name}” is back; using it again." for name in back))
 
     async def _rescan_periodically(self) -> None:
         """Hot-plug: while nothing but the meter is open, or the choice is missing."""

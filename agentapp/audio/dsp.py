@@ -89,6 +89,11 @@ class ToneGenerator:
         self.active = tuple(c for c in active if 0 <= c < channels) or (0,)
         self._phase = 0.0
 
+    def continuing(self, previous: ToneGenerator) -> ToneGenerator:
+        """Start where ``previous`` left off, so a re-tune mid-play does not click."""
+        self._phase = previous._phase
+        return self
+
     def next_block(self, frames: int) -> Block:
         step = 2.0 * math.pi * self.frequency / self.samplerate
         phases = self._phase + step * np.arange(frames, dtype=np.float64)

@@ -200,7 +200,8 @@ class ToneStream(LiveStream):
         self._generator = tone
 
     def set_tone(self, tone: ToneGenerator) -> None:
-        self._generator = tone  # one reference swap: atomic for the callback thread
+        # one reference swap: atomic for the callback thread
+        self._generator = tone.continuing(self._generator)
 
     def _make(self) -> Any:
         def callback(outdata: Any, frames: int, _time: Any, _status: Any) -> None:

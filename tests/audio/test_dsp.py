@@ -91,3 +91,11 @@ def test_verdicts() -> None:
     assert rolling.add(hot) == CLIPPING
     rolling.add(speech)
     assert rolling.add(speech) == OK  # the clipped reading left the window
+
+
+def test_retuning_continues_the_phase() -> None:
+    first = dsp.ToneGenerator(1000.0, -6.0, RATE)
+    head = first.next_block(123)
+    second = dsp.ToneGenerator(1000.0, -6.0, RATE).continuing(first)
+    joined = np.concatenate([head, second.next_block(200)])
+    assert np.allclose(joined, dsp.tone(1000.0, -6.0, RATE, 323 / RATE), atol=1e-5)
