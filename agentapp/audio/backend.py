@@ -26,7 +26,11 @@ _MISSING = ("Audio is unavailable: the PortAudio library is not installed "
 def load(module: str = "sounddevice") -> ModuleType:
     """Import sounddevice (blocking: call it off the UI thread); AudioUnavailable if absent."""
     try:
-        return importlib.import_module(module)
+        if module == "sounddevice":
+            import sounddevice  # a plain import, so PyInstaller bundles it (and its hook)
+
+            return sounddevice
+        return importlib.import_module(module)  # tests: stand-ins for a broken install
     except OSError as exc:
         raise AudioUnavailable(_MISSING) from exc
     except ImportError as exc:
