@@ -33,6 +33,9 @@ BlockSink = Callable[[Block], None]
 Ended = Callable[[str], None]
 METER_RATE = 30  # blocks (and so meter updates) per second
 STALL_S = 1.5  # no block for this long while running = the device went away
+# Output buffering: 20 ms ("low") under-runs on a busy 2-core machine (gaps in the
+# tone); 40 ms held, and keeps tone-start-to-meter at ~80 ms (docs/performance.md).
+OUTPUT_LATENCY_S = 0.04
 FIRST_BLOCK_S = 6.0  # ALSA-on-PulseAudio can take ~1.6 s to deliver a first block
 
 
@@ -211,7 +214,7 @@ class ToneStream(LiveStream):
 
         return self._sd.OutputStream(
             device=self.device, samplerate=self.samplerate, channels=self.channels,
-            dtype="float32", blocksize=_small_block(self.samplerate), latency="low",
+            dtype="float32", blocksize=_small_block(self.samplerate), latency=OUTPUT_LATENCY_S,
             callback=callback, finished_callback=self._finished)
 
 
@@ -268,12 +271,12 @@ class LoopbackStream(LiveStream):
             outdata[filled:] = 0
 
         common = {"samplerate": self.samplerate, "dtype": "float32",
-                  "blocksize": self.blocksize, "latency": "low",
-                  "finished_callback": self._finished}
+                  "blocksize": self.blocksize, "finished_callback": self._finished}
         return _StreamPair(
-            self._sd.InputStream(device=mic, channels=self.channels, callback=heard, **common),
+            self._sd.InputStream(device=mic, channels=self.channels, callback=heard,
+                                 latency="low", **common),
             self._sd.OutputStream(device=speaker, channels=self.out_channels, callback=play,
-                                  **common))
+                                  latency=OUTPUT_LATENCY_S, **common))
 
 
 class _StreamPair:
