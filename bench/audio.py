@@ -21,7 +21,7 @@ from types import ModuleType
 from agentapp.audio import backend
 from agentapp.audio.check import AudioCheck, DevicePrefs
 from agentapp.audio.devices import choose, list_devices
-from agentapp.audio.dsp import ToneGenerator
+from agentapp.audio.dsp import Level, ToneGenerator
 from agentapp.audio.streams import InputMeterStream, ToneStream
 from bench.stats import Row
 
@@ -146,8 +146,11 @@ def _raw_detector(sd: ModuleType, device: int, samplerate: float) -> _Detector:
 async def _meter_detector(sd: ModuleType) -> _Detector:
     detector = _Detector()
     check = AudioCheck(DevicePrefs(), load=lambda: sd, rescan_s=3600)
-    check.level.subscribe(lambda level: level is not None
-                          and detector.feed(level.peak_dbfs > HEARD_DBFS))
+    def reading(level: Level | None) -> None:
+        if level is not None:
+            detector.feed(level.peak_dbfs > HEARD_DBFS)
+
+    check.level.subscribe(reading)
 
     async def start() -> None:
         await check.start()

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from types import ModuleType
 from typing import Any, Literal
 
-from agentapp.audio.backend import AudioUnavailable, describe
+from agentapp.audio.errors import AudioUnavailable, describe
 
 Kind = Literal["input", "output"]
 

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.services_available import need_service
+from testkit.strict import need_service
 
 
 def pulse_running() -> bool:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from testkit.strict import need_service
 from tests.audio.conftest import pulse_running
-from tests.services_available import need_service
 
 REPO = Path(__file__).resolve().parents[2]
 

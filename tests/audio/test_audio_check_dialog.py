@@ -7,11 +7,12 @@ from types import ModuleType
 
 import pytest
 from PySide6.QtWidgets import QApplication
-from qt_async import QtLoop, qloop, wait_until  # noqa: F401 (fixture re-export)
 
 from agentapp.audio import backend
 from agentapp.qt.audio_facade import AudioTools
 from agentapp.settings import AUDIO_INPUT_DEVICE, Settings
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +26,7 @@ def tools(tmp_path: Path, load: object) -> tuple[AudioTools, Settings]:
 
 
 @pytest.mark.audio
-def test_tone_meter_verdict_and_device_choice(qloop: QtLoop, qtbot: object, sd: ModuleType,  # noqa: F811
+def test_tone_meter_verdict_and_device_choice(qloop: QtLoop, qtbot: object, sd: ModuleType,
                                               tmp_path: Path) -> None:
     audio, settings = tools(tmp_path, lambda: sd)
 
@@ -63,7 +64,7 @@ def test_tone_meter_verdict_and_device_choice(qloop: QtLoop, qtbot: object, sd: 
 
 
 def test_without_portaudio_the_dialog_says_why_and_hides_controls(
-        qloop: QtLoop, qtbot: object, tmp_path: Path) -> None:  # noqa: F811
+        qloop: QtLoop, qtbot: object, tmp_path: Path) -> None:
     audio, _ = tools(tmp_path, lambda: backend.load("tests.audio.no_portaudio"))
 
     async def scenario() -> None:

@@ -29,7 +29,11 @@ async def until(predicate: Callable[[], object], within: float, what: str) -> No
 class Readings:
     def __init__(self, check: AudioCheck) -> None:
         self.levels: list[Level] = []
-        check.level.subscribe(lambda level: level and self.levels.append(level))
+        check.level.subscribe(self._add)
+
+    def _add(self, level: Level | None) -> None:
+        if level is not None:
+            self.levels.append(level)
 
     def recent(self, n: int = 10) -> list[Level]:
         return self.levels[-n:]
@@ -137,25 +141,6 @@ def test_record_test_records_five_seconds_and_plays_them_back(sd: ModuleType) ->
             await check.stop()
 
     asyncio.run(body())
-
-
-def _null_sink_module() -> str:
-    out = subprocess.run(["pactl", "list", "short", "modules"], capture_output=True,
-                         text=True, check=True).stdout
-    for line in out.splitlines():
-        if "module-null-sink" in line and "ci_sink" in line:
-            return line.split()[0]
-    raise AssertionError(f"ci_sink module not found in:\n{out}")
-
-
-def _restore_sink() -> None:
-    out = subprocess.run(["pactl", "list", "short", "sinks"], capture_output=True,
-                         text=True, check=True).stdout
-    if "ci_sink" not in out:
-        subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=ci_sink",
-                        "rate=48000"], check=True, capture_output=True)
-    subprocess.run(["pactl", "set-default-sink", "ci_sink"], check=True)
-    subprocess.run(["pactl", "set-default-source", "ci_sink.monitor"], check=True)
 
 
 def test_unloading_the_sink_mid_stream_falls_back_without_a_crash(sd: ModuleType) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from qt_async import QtLoop, wait_until
 
 from agentapp.sandbox import SandboxConfig
 from agentapp.ui.player import PlayerDialog
+from testkit.qt_loop import QtLoop
+from testkit.strict import need_service
+from testkit.waiting import wait_until
 from tests.audio.conftest import pulse_running
-from tests.services_available import need_service
 
 
 @pytest.fixture
