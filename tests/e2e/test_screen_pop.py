@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -181,6 +182,7 @@ def _window_titles(env: dict[str, str]) -> str:
 
 def test_inbound_call_pops_on_a_real_x_server(sandbox: SandboxThread, data_dirs: Path) -> None:
     need_service(bool(os.environ.get("DISPLAY")), "an X server (DISPLAY; Xvfb in CI)")
+    need_service(shutil.which("xwininfo") is not None, "xwininfo (Debian's x11-utils)")
     contact = known_contact(sandbox)
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "AGENTAPP_TOKEN": sandbox.token}
     proc = subprocess.Popen(
