@@ -33,6 +33,8 @@ from agentapp.services.event_source import (
     PollingSource,
     intake_sink,
 )
+from agentapp.services.disposition_outbox import DispositionOutbox
+from agentapp.services.dispositions import Dispositions
 from agentapp.services.history_session import HistoryServices, open_history
 from agentapp.services.observable import Observable
 from agentapp.services.recent_calls import RecentCalls
@@ -45,6 +47,7 @@ from agentapp.settings import (
     API_PROBE_INTERVAL_S,
     DIAL_CALLING_HOURS_END,
     DIAL_CALLING_HOURS_START,
+    DISPOSITION_REQUIRED,
     HISTORY_BACKFILL_DAYS,
     PHONE_DEFAULT_REGION,
     POP_INCOMING_TRIGGER,
@@ -99,6 +102,7 @@ class SessionServices:
     events: EventSource = field(default_factory=PollingSource)
     live: Observable[LiveState] = field(default_factory=lambda: Observable(LiveState.OFF))
     _unfollow: Callable[[], None] = lambda: None
+    dispositions: Dispositions | None = None
 
     def use_source(self, source: EventSource) -> None:
         """Make ``source`` this session's event source; ``live`` follows its state."""
@@ -110,6 +114,8 @@ class SessionServices:
 
     async def close(self) -> None:
         """Cancel every task this session owns; the shared http client stays open."""
+        if self.dispositions is not None:
+            await self.dispositions.stop()
         with contextlib.suppress(Exception):
             await self.events.stop()
         if self.receiver is not None:
@@ -170,7 +176,8 @@ async def build_session(
     # The agent may switch extension or caller ID mid-session (the strip's picker).
     dialing = DialingService(client, tracker, status, connectivity, lambda: services.session,
                              clock=clock.wall, calling_hours=hours, now_local=clock.local_now,
-                             region=settings.get(PHONE_DEFAULT_REGION), lookup=lookup)
+                             region=settings.get(PHONE_DEFAULT_REGION), lookup=lookup,
+                             wrap_up=lambda: _wrap_up_refusal(services, settings))
     intake = EventIntake(tracker.feed, clock=clock.wall)
     recent = RecentCalls(client, plan.ext_no, today=clock.account_today)
     tracker.changed.subscribe(recent.call_ended)
@@ -184,6 +191,7 @@ async def build_session(
         intake.events.subscribe(services.history.on_event)
         tracker.changed.subscribe(services.history.call_changed)
         services.history.sync.start()
+        services.dispositions = await _start_dispositions(services, plan.ext_no)
     connectivity.start()
     status.start()
     recent.start()
@@ -227,6 +235,25 @@ async def register_relay(services: SessionServices, relay: RelayAccess) -> str:
     log.info("registered the team relay as the account's webhook (%s)",
              "signed" if relay.webhook_secret else "unsigned")
     return "Registered: the account's live call events now go to the team relay."
+
+
+async def _start_dispositions(services: SessionServices, ext_no: str) -> Dispositions:
+    """Wrap-up and the outbox (issue 10): needs the store, so only with history."""
+    assert services.history is not None
+    store = services.history.store
+    outbox = DispositionOutbox(services.client, store.dispositions,
+                               status_name=lambda status_id: dispositions.status_name(status_id))
+    dispositions = Dispositions(services.client, store, outbox, ext_no=ext_no)
+    services.tracker.changed.subscribe(dispositions.on_timeline)
+    services.intake.events.subscribe(dispositions.on_event)
+    await dispositions.start()
+    return dispositions
+
+
+def _wrap_up_refusal(services: SessionServices, settings: Settings) -> str | None:
+    if not settings.get(DISPOSITION_REQUIRED) or services.dispositions is None:
+        return None
+    return services.dispositions.refusal()
 
 
 async def start_receiver(services: SessionServices, settings: Settings) -> str:

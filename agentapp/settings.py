@@ -212,6 +212,8 @@ AUDIO_PREFERRED_INPUTS: Setting[list[str]] = Setting(
     "audio/preferred_inputs", list, [], "Preferred microphones", check=_is_name_list)
 AUDIO_PREFERRED_OUTPUTS: Setting[list[str]] = Setting(
     "audio/preferred_outputs", list, [], "Preferred speakers", check=_is_name_list)
+DISPOSITION_REQUIRED = Setting("dispositions/require_before_next_call", bool, False,
+                               "Require a disposition before the next call")
 UI_THEME = Setting("ui/theme", str, "system", "Theme", choices=("system", "light", "dark"))
 UI_GEOMETRY = Setting("ui/geometry", bytes, b"", "Window geometry")
 
@@ -221,7 +223,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     DIAL_TEL_ACTION, DIAL_CALLING_HOURS_START, DIAL_CALLING_HOURS_END, WEBHOOK_HOST,
     WEBHOOK_PORT, WEBHOOK_PUBLIC_URL, WEBHOOK_SECRET_ENABLED, HISTORY_BACKFILL_DAYS,
     POP_INCOMING_TRIGGER, POP_CRM_URL_TEMPLATE, RELAY_NATS_URLS, RELAY_ACCOUNT,
-    RELAY_WEBHOOK_URL, UI_THEME, UI_GEOMETRY,
+    RELAY_WEBHOOK_URL, DISPOSITION_REQUIRED, UI_THEME, UI_GEOMETRY,
     AUDIO_INPUT_DEVICE, AUDIO_OUTPUT_DEVICE, AUDIO_PREFERRED_INPUTS, AUDIO_PREFERRED_OUTPUTS,
 )
 

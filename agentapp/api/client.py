@@ -189,6 +189,14 @@ class IvrClient:
         }
         return pa.parse_message(await self._write("update_call_note", params))
 
+    async def add_call_note(
+        self, *, sip_call_id: str, note: str, call_type: str = "", status: str = ""
+    ) -> str:
+        """A note by SIP call id, for a call known only by that (docs/wire-contract.md)."""
+        params = {"sip_call_id": sip_call_id, "note": note,
+                  "call_type": call_type or None, "status": status or None}
+        return pa.parse_message(await self._write("add_call_note", params))
+
     # Logs --------------------------------------------------------------------
 
     async def call_logs(

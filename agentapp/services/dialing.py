@@ -120,9 +120,11 @@ class DialingService:
         now_local: Callable[[], datetime] = datetime.now,
         region: str = "IN",
         lookup: Lookup | None = None,
+        wrap_up: Callable[[], str | None] | None = None,
     ) -> None:
         self._api = api
         self._lookup = lookup
+        self._wrap_up = wrap_up  # issue 10: why the last call's disposition must come first
         self._region = region
         self._tracker = tracker
         self._status = status
@@ -202,6 +204,9 @@ class DialingService:
             raise DialRefused("no_did",
                               "Choose a caller-ID number (DID) under File → Sign in first.")
         self._check_line(session)
+        refusal = self._wrap_up() if self._wrap_up is not None else None
+        if refusal:
+            raise DialRefused("disposition_required", refusal)
         self._check_repeat(number)
         if not self._connectivity.is_online:
             raise DialRefused(

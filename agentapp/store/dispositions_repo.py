@@ -203,3 +203,88 @@ def _item(row: sqlite3.Row) -> OutboxItem:
         sip_call_id=row["sip_call_id"], state=row["state"], attempts=row["attempts"],
         next_attempt_at=row["next_attempt_at"], reason=row["reason"],
     )
+
+
+# Delivery bookkeeping and per-call state (issue 10) -------------------------------
+#
+# In-order delivery means at most one item is on the wire at a time; its seq is
+# kept in ``sync_state`` from just before the request until the answer is
+# recorded (same transaction). An item found "in flight" at the next attempt
+# (the app was killed mid-request, or the answer was lost) is checked against
+# the server's log before it is sent again.
+
+IN_FLIGHT_KEY = "dispositions.in_flight"
+RecordState = Literal["none", "draft", "pending", "sent", "failed"]
+
+
+def begin_attempt(conn: sqlite3.Connection, seq: int, now: int) -> None:
+    with tx(conn):
+        _set_in_flight(conn, str(seq), now)
+
+
+def in_flight(conn: sqlite3.Connection) -> int | None:
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (IN_FLIGHT_KEY,)).fetchone()
+    return int(row[0]) if row and row[0].isdigit() else None
+
+
+def finish_sent(conn: sqlite3.Connection, seq: int, now: int) -> None:
+    """Sent (or found applied on the server): recorded and the in-flight mark cleared."""
+    with tx(conn):
+        conn.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, reason = ''"
+            " WHERE seq = ?", (now, seq))
+        _set_in_flight(conn, "", now)
+
+
+def finish_retry(conn: sqlite3.Connection, seq: int, next_attempt_at: int, reason: str,
+                 *, maybe_applied: bool, now: int) -> None:
+    """Try again later; ``maybe_applied`` keeps the in-flight mark (verify before resending)."""
+    with tx(conn):
+        conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, reason = ?"
+            " WHERE seq = ? AND state = 'pending'", (next_attempt_at, reason, seq))
+        if not maybe_applied:
+            _set_in_flight(conn, "", now)
+
+
+def finish_failed(conn: sqlite3.Connection, seq: int, reason: str, now: int) -> None:
+    with tx(conn):
+        conn.execute(
+            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, reason = ?"
+            " WHERE seq = ?", (reason, seq))
+        _set_in_flight(conn, "", now)
+
+
+def head_pending(conn: sqlite3.Connection) -> OutboxItem | None:
+    """The oldest pending item, due or not (when to wake up next)."""
+    row = conn.execute(
+        "SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1").fetchone()
+    return _item(row) if row else None
+
+
+def record_state(conn: sqlite3.Connection, source: str, record_id: str
+                 ) -> tuple[RecordState, str]:
+    """(state, reason) of one call: a draft being edited wins over its older outbox item."""
+    draft = conn.execute(
+        "SELECT state FROM disposition_drafts WHERE source = ? AND record_id = ?",
+        (source, record_id)).fetchone()
+    if draft is not None and draft[0] == "editing":
+        return "draft", ""
+    row = conn.execute(
+        "SELECT state, reason FROM outbox WHERE source = ? AND record_id = ?"
+        " ORDER BY seq DESC LIMIT 1", (source, record_id)).fetchone()
+    if row is not None:
+        return row[0], row[1]
+    return "none", ""
+
+
+def record_states(conn: sqlite3.Connection, keys: Sequence[tuple[str, str]]
+                  ) -> dict[tuple[str, str], tuple[RecordState, str]]:
+    return {key: record_state(conn, *key) for key in keys}
+
+
+def _set_in_flight(conn: sqlite3.Connection, value: str, now: int) -> None:
+    conn.execute(
+        "INSERT INTO sync_state (key, value, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+        " updated_at = excluded.updated_at", (IN_FLIGHT_KEY, value, now))

@@ -19,7 +19,13 @@ from typing import TypeVar
 from agentapp.store import calls_repo, contacts_repo, dispositions_repo, sync_state
 from agentapp.store.calls_repo import DaySummary, HistoryFilter, HistoryQuery
 from agentapp.store.connection import open_connection
-from agentapp.store.dispositions_repo import Draft, OutboxItem, OutboxState, StatusRow
+from agentapp.store.dispositions_repo import (
+    Draft,
+    OutboxItem,
+    OutboxState,
+    RecordState,
+    StatusRow,
+)
 from agentapp.store.migrations import migrate
 from agentapp.store.rows import CallRow, ContactRow, HistoryRow
 from agentapp.store.worker import DbWorker, Job
@@ -155,6 +161,43 @@ class DispositionsStore:
 
     async def counts(self) -> dict[str, int]:
         return await self._db.read(dispositions_repo.outbox_counts)
+
+    # Delivery bookkeeping: on the writer, so each step sees the previous one.
+    async def begin_attempt(self, seq: int) -> None:
+        await self._db.write(partial(dispositions_repo.begin_attempt, seq=seq,
+                                     now=self._db.now()))
+
+    async def in_flight(self) -> int | None:
+        return await self._db.write(dispositions_repo.in_flight)
+
+    async def finish_sent(self, seq: int) -> None:
+        await self._db.write(partial(dispositions_repo.finish_sent, seq=seq,
+                                     now=self._db.now()))
+
+    async def finish_retry(self, seq: int, next_attempt_at: int, reason: str, *,
+                           maybe_applied: bool) -> None:
+        await self._db.write(partial(dispositions_repo.finish_retry, seq=seq,
+                                     next_attempt_at=next_attempt_at, reason=reason,
+                                     maybe_applied=maybe_applied, now=self._db.now()))
+
+    async def finish_failed(self, seq: int, reason: str) -> None:
+        await self._db.write(partial(dispositions_repo.finish_failed, seq=seq, reason=reason,
+                                     now=self._db.now()))
+
+    async def head_pending(self) -> OutboxItem | None:
+        return await self._db.write(dispositions_repo.head_pending)
+
+    async def state(self, source: str, record_id: str) -> tuple[RecordState, str]:
+        return await self._db.write(partial(dispositions_repo.record_state, source=source,
+                                            record_id=record_id))
+
+    async def states(self, keys: Sequence[tuple[str, str]]
+                     ) -> dict[tuple[str, str], tuple[RecordState, str]]:
+        return await self._db.read(partial(dispositions_repo.record_states, keys=list(keys)))
+
+    def now(self) -> int:
+        """The store's clock (outbox due times are compared with it)."""
+        return self._db.now()
 
 
 class SyncStateStore:
