@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from bench.harness import isolate_home, run_qt
 from bench.stats import Row, markdown, table
 
-BENCHES = ("click", "webhook", "startup", "memory", "history", "audio")
+BENCHES = ("click", "webhook", "startup", "memory", "history", "audio", "dispositions")
 OPT_IN = ("relay", "soak")
 
 
@@ -92,6 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import relay
 
         print(relay.table(relay.run()))
+    if "dispositions" in names:  # a count, not a ratio: lost and duplicated must be 0
+        from bench import reliability
+
+        result = reliability.run()
+        print(reliability.report(result))
+        if result.lost or result.duplicated:
+            return 1
     return 0
 
 

@@ -155,6 +155,7 @@ class DispositionOutbox:
         return max(0.0, head.next_attempt_at - self._store.now())
 
     async def _run(self) -> None:
+        await self._store.make_due()  # queued before a restart: try at once, not after backoff
         await self.refresh_counts()
         while True:
             self._wake.clear()

@@ -288,3 +288,12 @@ def _set_in_flight(conn: sqlite3.Connection, value: str, now: int) -> None:
         "INSERT INTO sync_state (key, value, updated_at) VALUES (?, ?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
         " updated_at = excluded.updated_at", (IN_FLIGHT_KEY, value, now))
+
+
+def make_due(conn: sqlite3.Connection, now: int) -> int:
+    """Every pending item due now (at start: a restart is a fresh try); returns how many."""
+    with tx(conn):
+        cursor = conn.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?",
+            (now, now))
+    return cursor.rowcount

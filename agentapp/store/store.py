@@ -184,6 +184,9 @@ class DispositionsStore:
         await self._db.write(partial(dispositions_repo.finish_failed, seq=seq, reason=reason,
                                      now=self._db.now()))
 
+    async def make_due(self) -> int:
+        return await self._db.write(partial(dispositions_repo.make_due, now=self._db.now()))
+
     async def head_pending(self) -> OutboxItem | None:
         return await self._db.write(dispositions_repo.head_pending)
 

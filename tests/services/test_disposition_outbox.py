@@ -18,7 +18,7 @@ from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.disposition_outbox import Backoff, DispositionOutbox, RecordChange
 from agentapp.services.dispositions import CallRef, Dispositions
 from agentapp.store import Store, open_store
-from tests.services.services_support import ivr_client
+from tests.services.services_support import ivr_client, wait_until
 from tests.store.store_support import FakeClock
 
 NOTE_PATH = "/api/update_call_note"
@@ -205,8 +205,8 @@ def test_queue_survives_a_restart_and_statuses_are_cached(
             assert len(r.dispositions.statuses.value) == 7
             faults(sandbox)
             r.outbox.wake()
-            while r.outbox.counts.value.pending or not notes(sandbox):
-                await asyncio.sleep(0.01)  # the background loop sends it at start
+            # The background loop sends it at start.
+            await wait_until(lambda: not r.outbox.counts.value.pending and bool(notes(sandbox)))
             assert [n["record_id"] for n in notes(sandbox)] == [ref.record_id]
 
     asyncio.run(scenario())
