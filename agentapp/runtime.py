@@ -38,6 +38,7 @@ from agentapp.qt.history_facade import (
     install_history_action,
     install_status_widgets,
 )
+from agentapp.qt.disposition_facade import DispositionFacade, install_dispositions
 from agentapp.qt.pop_facade import PopFacade, install_lookup_action
 from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.settings_flow import SettingsFlow
@@ -64,12 +65,15 @@ from agentapp.settings import (
 )
 from agentapp.single_instance import SingleInstance
 from agentapp.startup import DEMO_DID, DEMO_EXTENSION, StartPlan, StoredAccount, resolve_start
+from agentapp.ui.disposition_badge import badge_text
 from agentapp.ui.error_dialog import ErrorPresenter
 from agentapp.ui.main_window import MainWindow
 from agentapp.ui.theme import apply_theme
 from agentapp.ui.tray import Tray
 
 log = logging.getLogger(__name__)
+
+TOOLTIP_SEPARATOR = " | "
 
 
 class AppRuntime:
@@ -105,6 +109,7 @@ class AppRuntime:
         self.pops = PopFacade(crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE),
                               did_label=self._did_label)
         self.history = HistoryFacade()
+        self.dispositions = DispositionFacade()
         self.window: MainWindow | None = None
         self.signal_timer: QTimer | None = None  # see app._quit_on_signals
         self.sign_in: SignInFlow | None = None
@@ -119,10 +124,11 @@ class AppRuntime:
             window.restoreGeometry(QByteArray(geometry))
         self._binding = MainWindowBinding(window, self.dial, self.calls, self.status,
                                           self.recent)
-        window.quit_requested.connect(self._quit.set)
+        window.quit_requested.connect(self.request_quit)
         self.pops.call_back_requested.connect(self._binding.dial)
         install_lookup_action(window, self.pops)
         install_history_action(window, self.history)
+        install_dispositions(self.dispositions, window, self.calls, self.pops, self.history)
         self.pops.history_requested.connect(lambda number: self.history.open(number, window))
         self.history.call_back_requested.connect(self._binding.dial)
         self.history.contact_requested.connect(
@@ -153,11 +159,14 @@ class AppRuntime:
             self._tray.show_requested.connect(self._raise_window)
             self._tray.clipboard_requested.connect(self._binding.dial_clipboard)
             self._tray.audio_check_requested.connect(self.audio.open_check)
-            self._tray.quit_requested.connect(self._quit.set)
+            self._tray.quit_requested.connect(self.request_quit)
             self._tray.show()
             self.pops.popped.connect(self._notify_pop)
         install_status_widgets(window, self.history, self.pops.missed_changed,
                                self.pops.missed_seen, getattr(self, "_tray", None))
+        if hasattr(self, "_tray"):  # after the missed-call tooltip, which this extends
+            self.dispositions.counts_changed.connect(self._tray_tooltip)
+            self.pops.missed_changed.connect(self._tray_tooltip)
         return window
 
     def _require_http(self) -> httpx.AsyncClient:
@@ -266,6 +275,37 @@ class AppRuntime:
     async def _use_demo(self) -> bool:
         return await self.switch(StartPlan("demo", ext_no=DEMO_EXTENSION, did=DEMO_DID))
 
+    def request_quit(self) -> None:
+        """Quit, but first say so when dispositions are not on the server yet (issue 10).
+
+        Asked after the close event has finished (the window is shown again for it).
+        """
+        counts = self.dispositions.counts
+        if not counts.total or self.window is None:
+            self._quit.set()
+            return
+        QTimer.singleShot(0, self._ask_quit)
+
+    def _ask_quit(self) -> None:
+        assert self.window is not None
+        counts = self.dispositions.counts
+        self._raise_window()
+        parts = [f"{counts.pending} waiting to send"] if counts.pending else []
+        parts += [f"{counts.failed} not accepted by the server"] if counts.failed else []
+        self.window.ask_confirmation(
+            "Dispositions not sent",
+            f"Some dispositions are not on the server yet ({', '.join(parts)}). They are kept "
+            "on this computer; waiting ones are sent the next time you start the app, failed "
+            "ones stay in the list to edit and retry.\n\nQuit anyway?",
+            self._quit.set)
+
+    def _tray_tooltip(self, *_changed: object) -> None:
+        """The tray tooltip (missed calls, set by the history side) plus dispositions."""
+        base = self._tray.toolTip().split(TOOLTIP_SEPARATOR)[0]
+        counts = self.dispositions.counts
+        text = badge_text(counts.pending, counts.failed)
+        self._tray.setToolTip(f"{base}{TOOLTIP_SEPARATOR}{text}" if text else base)
+
     # -- sessions --------------------------------------------------------------
     async def switch(self, plan: StartPlan) -> bool:
         """Replace the current session by ``plan``'s; False (and no session) on failure."""
@@ -299,6 +339,7 @@ class AppRuntime:
             self.status.bind_sync(history.sync.status if history else None)
             self.status_panel.bind(services.status)
             self._asked_sign_in = False
+            self.dispositions.bind(services.dispositions)
             self._binding.set_session(services.session, signed_in=plan.kind == "account")
             log.info("session started: %s ext %s", "sandbox" if services.session.is_sandbox
                      else "account", plan.ext_no)
@@ -314,6 +355,7 @@ class AppRuntime:
         self.pops.bind(None, None)
         self.pops.close_all()
         self.history.bind(None)
+        self.dispositions.bind(None)
         services, self._services = self._services, None
         if services is not None:
             await services.close()

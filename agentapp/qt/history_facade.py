@@ -76,6 +76,7 @@ class HistoryFacade(QObject):
     contact_requested = Signal(str, str)  # e164, known name ("" = new)
     available_changed = Signal(bool)  # a store is open for this session
     sync_text_changed = Signal(str)  # the sync state in words ("" without a session)
+    call_selected = Signal(object)  # CallRow of the selected history row (issue 10 labels it)
 
     def __init__(self, *, now: Now = _local_now, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +90,8 @@ class HistoryFacade(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         # The audio issue sets this; until then history rows show no play button.
         self.play_hook: Callable[[CallRow], None] | None = None
+        # Issue 10 (dispositions) sets this; until then no "Disposition…" button shows.
+        self.disposition_hook: Callable[[CallRow], None] | None = None
         self._reload = QTimer(self)
         self._reload.setSingleShot(True)
         self._reload.setInterval(RELOAD_DELAY_MS)
@@ -128,6 +131,8 @@ class HistoryFacade(QObject):
         view.set_models(self.model, self.contact_model)
         view.set_today_date(self._now().date())
         view.enable_player(self.play_hook is not None)
+        view.enable_dispositions(self.disposition_hook is not None)
+        view.disposition_requested.connect(self._dispose)
         view.filters_changed.connect(self._filters_changed)
         view.row_selected.connect(self._row_selected)
         view.table.horizontalHeader().sortIndicatorChanged.connect(self._sorted)
@@ -154,6 +159,8 @@ class HistoryFacade(QObject):
 
     def _row_selected(self, row: int) -> None:
         self._selected = self.model.row_at(row)
+        if self._selected is not None:
+            self.call_selected.emit(self._selected.call)
         if self._selected is not None and self._history is not None:
             self._spawn(self._load_contact(self._selected))
 
@@ -177,6 +184,10 @@ class HistoryFacade(QObject):
     def _call_back(self) -> None:
         if self._selected is not None and self._selected.call.number:
             self.call_back_requested.emit(self._selected.call.number)
+
+    def _dispose(self) -> None:
+        if self._selected is not None and self.disposition_hook is not None:
+            self.disposition_hook(self._selected.call)
 
     def _play(self, row: int) -> None:
         if self.play_hook is not None and 0 <= row < len(self.contact_model.rows):

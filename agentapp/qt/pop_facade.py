@@ -94,6 +94,7 @@ class PopFacade(QObject):
     available_changed = Signal(bool)
     contact_saved = Signal(str)  # e164
     popped = Signal(str, str)  # title, one line about the caller: a new pop was shown
+    view_shown = Signal(object)  # PopInfo, after its window rendered it (issue 10 labels it)
 
     def __init__(self, *, crm_template: Callable[[], str] = str,
                  did_label: Callable[[str], str] = lambda _did: "",
@@ -183,6 +184,7 @@ class PopFacade(QObject):
             self.popped.emit(info.title, " · ".join(
                 p for p in (info.company, info.display_number) if p))
         self._restack()
+        self.view_shown.emit(info)
 
     def _new_window(self, pop_id: str) -> ScreenPopWindow:
         while len(self.windows) >= MAX_POPS:

@@ -122,6 +122,11 @@ class DispositionOutbox:
         if task is not None:
             await cancel_and_wait([task])
 
+    async def retry_now(self) -> None:
+        """Every waiting item due now (the agent asked, or the app restarted)."""
+        await self._store.make_due()
+        self.wake()
+
     def wake(self) -> None:
         """Try now (an item was queued, or the network is back)."""
         self._wake.set()

@@ -130,6 +130,17 @@ class Dispositions:
     async def state(self, ref: CallRef) -> tuple[RecordState, str]:
         return await self._store.dispositions.state(ref.source, ref.record_id)
 
+    async def undelivered(self) -> list[CallRef]:
+        """Calls whose saved disposition is waiting or failed, oldest first."""
+        items = await self._store.dispositions.items(["pending", "failed"])
+        refs = []
+        for item in items:
+            draft = await self._store.dispositions.draft(item.source, item.record_id)
+            refs.append(CallRef(item.source, item.record_id, item.call_type,
+                                number=draft.number if draft else "",
+                                sip_call_id=item.sip_call_id))
+        return refs
+
     def refusal(self) -> str | None:
         """Why the next call must wait (the "disposition first" rule), or None."""
         gate = self._gate

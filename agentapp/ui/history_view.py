@@ -66,6 +66,7 @@ class HistoryView(QWidget):
     contact_requested = Signal()  # save/edit the selected row's contact
     call_back_requested = Signal()
     play_requested = Signal(int)  # row in the contact table (only rows with a recording)
+    disposition_requested = Signal()  # the selected call's wrap-up form
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -116,7 +117,12 @@ class HistoryView(QWidget):
         self.play_button = QPushButton("Play recording")
         self.play_button.setVisible(False)
         self.play_button.clicked.connect(self._play)
-        for button in (self.contact_button, self.call_back_button, self.play_button):
+        # Issue 10: shown once a facade enables dispositions; its text carries the state.
+        self.disposition_button = QPushButton("Disposition…")
+        self.disposition_button.setVisible(False)
+        self.disposition_button.clicked.connect(self.disposition_requested)
+        for button in (self.contact_button, self.call_back_button, self.play_button,
+                       self.disposition_button):
             button.setEnabled(False)
         self._recording_rows: set[int] = set()
         self._layout()
@@ -143,7 +149,8 @@ class HistoryView(QWidget):
         detail_col.setContentsMargins(0, 0, 0, 0)
         buttons = QHBoxLayout()
         buttons.addWidget(self.contact_title, 1)
-        for button in (self.call_back_button, self.contact_button, self.play_button):
+        for button in (self.call_back_button, self.contact_button, self.play_button,
+                       self.disposition_button):
             buttons.addWidget(button)
         detail_col.addLayout(buttons)
         detail_col.addWidget(self.contact_table)
@@ -226,6 +233,17 @@ class HistoryView(QWidget):
         self.contact_button.setEnabled(valid)
         self.call_back_button.setEnabled(valid)
         self._update_play()
+
+    def enable_dispositions(self, on: bool) -> None:
+        self.disposition_button.setVisible(on)
+
+    def show_disposition(self, state: str, *, possible: bool) -> None:
+        """The selected call's disposition state in words ("" while unknown)."""
+        self.disposition_button.setEnabled(possible)
+        label = f"Disposition ({state})…" if state else "Disposition…"
+        self.disposition_button.setText(label)
+        self.disposition_button.setAccessibleName(
+            f"Disposition for the selected call: {state or 'unknown'}")
 
     def enable_player(self, on: bool) -> None:
         self.play_button.setVisible(on)

@@ -1,0 +1,340 @@
+"""Dispositions in the window: wrap-up on the call card, from pops and history, the badge.
+
+The only Qt code that touches the dispositions services. Every form shows the
+store's state for its call (none, draft, pending, sent, failed) and is kept
+current from the outbox's ``changed``; drafts are written as the agent types,
+debounced, through the store's writer thread (never on the UI thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from agentapp.core.call import CallTimeline
+from agentapp.qt.calls_facade import CallsFacade
+from agentapp.qt.history_facade import HistoryFacade
+from agentapp.qt.pop_facade import PopFacade
+from agentapp.services.disposition_outbox import OutboxCounts, RecordChange
+from agentapp.services.dispositions import CallRef, Dispositions
+from agentapp.services.screen_pop import PopInfo
+from agentapp.store import CallRow, number_key
+from agentapp.store.dispositions_repo import StatusRow
+from agentapp.ui.disposition_badge import DispositionBadge, OutboxList
+from agentapp.ui.disposition_form import DispositionForm, DispositionWindow, state_words
+from agentapp.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+DRAFT_DELAY_MS = 400
+Key = tuple[str, str]
+
+
+def ref_for_row(call: CallRow) -> CallRef | None:
+    """The disposition target of a stored call; None for kinds the API takes no note for."""
+    if call.kind == "masked":
+        return None
+    call_type = "c2c" if call.kind == "c2c" else call.kind
+    if not call.record_id and call.sip_call_id:
+        return CallRef("sip", call.sip_call_id, call_type, call.number,
+                       sip_call_id=call.sip_call_id)
+    return CallRef(call.source, call.record_id, call_type, call.number,
+                   sip_call_id=call.sip_call_id)
+
+
+def ref_for_pop(info: PopInfo) -> CallRef | None:
+    kind, pop_id = info.request.kind, info.request.pop_id
+    if kind == "incoming":
+        return CallRef("call", pop_id, "incoming", info.e164)
+    if kind == "outgoing":
+        return CallRef("c2c", pop_id, "c2c", info.e164)
+    return None
+
+
+def ref_for_timeline(timeline: CallTimeline) -> CallRef:
+    return CallRef("c2c", timeline.logid, "c2c", number_key(timeline.customer),
+                   connected=timeline.connected_at is not None)
+
+
+class DispositionFacade(QObject):
+    counts_changed = Signal(int, int)  # pending, failed
+    state_changed = Signal(str, str, str, str)  # source, record id, state, reason
+
+    def __init__(self, *, clock: Callable[[], float] = time.time,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._service: Dispositions | None = None
+        self._undo: list[Callable[[], None]] = []
+        self._forms: dict[Key, list[DispositionForm]] = {}
+        self._windows: dict[Key, DispositionWindow] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._window: QWidget | None = None
+        self.badge = DispositionBadge()
+        self.badge.clicked.connect(self.open_outbox)
+        self.outbox_list: OutboxList | None = None
+        self._outbox_refs: list[CallRef] = []
+        self.counts = OutboxCounts()
+
+    # -- session -------------------------------------------------------------------
+    def bind(self, service: Dispositions | None) -> None:
+        while self._undo:
+            self._undo.pop()()
+        self._service = service
+        if service is None:
+            self._counts(OutboxCounts())
+            return
+        self._undo += [
+            service.statuses.subscribe(self._statuses),
+            service.outbox.changed.subscribe(self._changed),
+            service.outbox.counts.subscribe(self._counts),
+            service.ended.subscribe(self._ended),
+        ]
+        self._counts(service.outbox.counts.value)
+        self._statuses(service.statuses.value)
+
+    @property
+    def available(self) -> bool:
+        return self._service is not None
+
+    def install(self, window: MainWindow) -> None:
+        """The badge in the status bar (hidden while nothing waits or failed)."""
+        self._window = window
+        window.statusBar().addPermanentWidget(self.badge)
+
+    # -- where wrap-up starts ----------------------------------------------------------
+    def timeline_changed(self, timeline: CallTimeline, window: MainWindow) -> None:
+        """After the window rendered a timeline: an ended call's card gets the form."""
+        if self._service is None or timeline.is_live or not timeline.logid:
+            return
+        card = window.card(timeline.call_id)
+        if card is None or card.findChild(DispositionForm) is not None:
+            return
+        ref = ref_for_timeline(timeline)
+        form = self._form(ref, "Wrap-up", started_at=timeline.ended_at)
+        layout = card.layout()
+        if layout is not None:
+            layout.addWidget(form)
+
+    def from_pop(self, info: PopInfo) -> None:
+        ref = ref_for_pop(info)
+        if ref is not None:
+            self.open(ref, f"Disposition: {info.display_number}")
+
+    def from_history(self, call: CallRow) -> None:
+        ref = ref_for_row(call)
+        if ref is not None:
+            self.open(ref, f"Disposition: {call.number or call.number_raw}")
+
+    def open(self, ref: CallRef, title: str) -> DispositionWindow:
+        """The form in its own window (one per call), raised if already open."""
+        window = self._windows.get(ref.key)
+        if window is None:
+            form = self._form(ref, f"Call {ref.number or ref.record_id}")
+            window = DispositionWindow(title, form, self._window)
+            self._windows[ref.key] = window
+            window.destroyed.connect(lambda _o=None, key=ref.key: self._windows.pop(key, None))
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        form = window.form
+        form.statuses.setFocus()
+        return window
+
+    def _ended(self, ref: CallRef | None) -> None:
+        """A call-log call ended (inbound or outbound, from the webhook): offer wrap-up."""
+        if ref is not None and ref.source == "call" and ref.connected:
+            self.open(ref, f"Wrap-up: {ref.number or 'call'} ({ref.call_type})")
+
+    # -- forms -------------------------------------------------------------------------
+    def _form(self, ref: CallRef, title: str, started_at: float | None = None
+              ) -> DispositionForm:
+        form = DispositionForm(title, clock=self._clock, started_at=started_at)
+        if self._service is not None:
+            form.set_statuses([(s.id, s.name) for s in self._service.statuses.value])
+        debounce = QTimer(form)
+        debounce.setSingleShot(True)
+        debounce.setInterval(DRAFT_DELAY_MS)
+        debounce.timeout.connect(lambda: self._save_draft(ref, form))
+        form.edited.connect(lambda _s, _r: debounce.start())
+        form.save_requested.connect(lambda status, remark: self._save(ref, form, debounce,
+                                                                      status, remark))
+        self._forms.setdefault(ref.key, []).append(form)
+        form.destroyed.connect(lambda _o=None, key=ref.key, f=form: self._forget(key, f))
+        self._spawn(self._load(ref, form))
+        return form
+
+    def _forget(self, key: Key, form: DispositionForm) -> None:
+        forms = self._forms.get(key, [])
+        if form in forms:
+            forms.remove(form)
+        if not forms:
+            self._forms.pop(key, None)
+
+    async def _load(self, ref: CallRef, form: DispositionForm) -> None:
+        service = self._service
+        if service is None:
+            return
+        draft = await service.draft(ref)
+        state, reason = await service.state(ref)
+        if draft is not None:
+            form.set_values(draft.status_id, draft.remark)
+        form.set_state(state, reason)
+
+    def _save_draft(self, ref: CallRef, form: DispositionForm) -> None:
+        self._spawn(self._draft(ref, form.status_id(), form.remark.toPlainText()))
+
+    def _save(self, ref: CallRef, form: DispositionForm, debounce: QTimer, status: int,
+              remark: str) -> None:
+        debounce.stop()  # a late draft write must not reopen what was just saved
+        if self._service is not None:
+            self._spawn(self._service.save(ref, status, remark))
+
+    async def _draft(self, ref: CallRef, status: int | None, remark: str) -> None:
+        service = self._service
+        if service is not None:
+            await service.save_draft(ref, status, remark)
+            state, reason = await service.state(ref)
+            self._changed(RecordChange(ref.source, ref.record_id, state, reason))
+
+    # -- service updates ------------------------------------------------------------------
+    def _statuses(self, statuses: tuple[StatusRow, ...]) -> None:
+        pairs = [(s.id, s.name) for s in statuses]
+        for forms in self._forms.values():
+            for form in forms:
+                form.set_statuses(pairs)
+
+    def _changed(self, change: RecordChange | None) -> None:
+        if change is None:
+            return
+        for form in self._forms.get((change.source, change.record_id), []):
+            form.set_state(change.state, change.reason)
+        self.state_changed.emit(change.source, change.record_id, change.state, change.reason)
+        if self.outbox_list is not None and self.outbox_list.isVisible():
+            self._spawn(self._fill_outbox())
+
+    def _counts(self, counts: OutboxCounts) -> None:
+        self.counts = counts
+        self.badge.set_counts(counts.pending, counts.failed)
+        self.counts_changed.emit(counts.pending, counts.failed)
+
+    # -- state words for pops and history ----------------------------------------------
+    async def state_text(self, ref: CallRef) -> str:
+        if self._service is None:
+            return ""
+        state, reason = await self._service.state(ref)
+        return state_words(state, reason)
+
+    # -- the list behind the badge ------------------------------------------------------
+    def open_outbox(self) -> OutboxList:
+        if self.outbox_list is None:
+            self.outbox_list = OutboxList(self._window)
+            self.outbox_list.open_requested.connect(self._open_outbox_row)
+        self.outbox_list.show()
+        self.outbox_list.raise_()
+        self._spawn(self._fill_outbox())
+        return self.outbox_list
+
+    async def _fill_outbox(self) -> None:
+        service = self._service
+        if service is None or self.outbox_list is None:
+            return
+        refs = await service.undelivered()
+        lines = []
+        for ref in refs:
+            state, reason = await service.state(ref)
+            who = ref.number or f"record {ref.record_id}"
+            lines.append(f"{who} ({ref.call_type}): {state_words(state, reason)}")
+        self._outbox_refs = refs
+        if self.outbox_list is not None:
+            self.outbox_list.show_items(lines)
+
+    def _open_outbox_row(self, row: int) -> None:
+        if 0 <= row < len(self._outbox_refs):
+            ref = self._outbox_refs[row]
+            self.open(ref, f"Disposition: {ref.number or ref.record_id}")
+
+    # -- tasks ------------------------------------------------------------------------
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        self._spawn(coro)
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_event_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("disposition task failed", exc_info=task.exception())
+
+
+class DispositionLabels(QObject):
+    """Keeps the disposition state in words on pops and the history window's selection."""
+
+    def __init__(self, facade: DispositionFacade, pops: PopFacade, history: HistoryFacade
+                 ) -> None:
+        super().__init__(facade)
+        self._facade = facade
+        self._pops = pops
+        self._history = history
+        self._pop_refs: dict[str, CallRef] = {}
+        self._selected: CallRef | None = None
+        pops.view_shown.connect(self._pop_shown)
+        history.call_selected.connect(self._call_selected)
+        facade.state_changed.connect(self._state_changed)
+
+    def _pop_shown(self, info: PopInfo) -> None:
+        ref = ref_for_pop(info)
+        if ref is not None and self._facade.available:
+            self._pop_refs[info.request.pop_id] = ref
+            self._facade.spawn(self._label_pop(info.request.pop_id, ref))
+
+    async def _label_pop(self, pop_id: str, ref: CallRef) -> None:
+        text = await self._facade.state_text(ref)
+        window = self._pops.windows.get(pop_id)
+        if window is not None and text:
+            window.disposition_button.setText(f"Disposition ({text})…")
+            window.disposition_button.setAccessibleName(f"Disposition for this call: {text}")
+
+    def _call_selected(self, call: CallRow) -> None:
+        self._selected = ref_for_row(call)
+        view = self._history.view
+        if view is None:
+            return
+        if self._selected is None or not self._facade.available:
+            view.show_disposition("", possible=False)
+            return
+        self._facade.spawn(self._label_history(self._selected))
+
+    async def _label_history(self, ref: CallRef) -> None:
+        text = await self._facade.state_text(ref)
+        view = self._history.view
+        if view is not None and self._selected == ref:
+            view.show_disposition(text, possible=True)
+
+    def _state_changed(self, source: str, record_id: str, _state: str, _reason: str) -> None:
+        key = (source, record_id)
+        for pop_id, ref in list(self._pop_refs.items()):
+            if pop_id not in self._pops.windows:
+                self._pop_refs.pop(pop_id, None)
+            elif ref.key == key:
+                self._facade.spawn(self._label_pop(pop_id, ref))
+        if self._selected is not None and self._selected.key == key:
+            self._facade.spawn(self._label_history(self._selected))
+
+
+def install_dispositions(facade: DispositionFacade, window: MainWindow, calls: CallsFacade,
+                         pops: PopFacade, history: HistoryFacade) -> DispositionLabels:
+    """Wire wrap-up into the card (after the window renders), pops, history and the badge."""
+    facade.install(window)
+    calls.timeline_changed.connect(lambda tl: facade.timeline_changed(tl, window))
+    pops.disposition_hook = facade.from_pop
+    history.disposition_hook = facade.from_history
+    return DispositionLabels(facade, pops, history)

@@ -1,0 +1,228 @@
+"""Dispositions in the real app against the sandbox: wrap-up on the card, pops, history,
+the badge, quitting with items not sent, and "disposition before the next call".
+
+Calling hours are pinned to the whole day (settings written before start), so
+nothing depends on the hour the suite runs at.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from qt_async import QtLoop, wait_until
+
+from agentapp.core.call import Phase
+from agentapp.sandbox import SandboxConfig
+from agentapp.sandbox.thread import SandboxThread
+from agentapp.settings import (
+    DIAL_CALLING_HOURS_END,
+    DIAL_CALLING_HOURS_START,
+    DISPOSITION_REQUIRED,
+    Settings,
+)
+from agentapp.ui.disposition_form import DispositionForm
+
+CUSTOMER = "9876543210"
+NOTE_PATH = "/api/update_call_note"
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig(host="127.0.0.1", port=0, seed=3, speed=40.0, history=40)
+
+
+def pinned_profile(*, require: bool = False) -> str:
+    profile = "disp-" + uuid.uuid4().hex[:8]
+    settings = Settings.for_profile(profile)
+    settings.set(DIAL_CALLING_HOURS_START, "00:00")
+    settings.set(DIAL_CALLING_HOURS_END, "00:00")  # equal: no restriction
+    settings.set(DISPOSITION_REQUIRED, require)
+    settings.save()
+    return profile
+
+
+def notes(sb: SandboxThread) -> list[dict[str, Any]]:
+    return list(sb.control("GET", "/_sandbox/notes")["data"])
+
+
+def ended_card(app: Any) -> Any:
+    for card in app.window._cards.values():
+        if card.timeline.phase is Phase.ENDED:
+            return card
+    return None
+
+
+async def call_and_wrap_up(app: Any, qtbot: Any) -> tuple[Any, DispositionForm]:
+    app.window.dial.number.setText(CUSTOMER)
+    app.window.dial_requested.emit(CUSTOMER)
+    await wait_until(lambda: ended_card(app) is not None, 20, "the call to end")
+    card = ended_card(app)
+    await wait_until(lambda: card.findChild(DispositionForm) is not None, 5, "the wrap-up form")
+    form = card.findChild(DispositionForm)
+    await wait_until(lambda: form.statuses.count() == 7, 5, "the account's statuses")
+    return card, form
+
+
+def message_box(qapp: QApplication) -> QMessageBox | None:
+    for widget in qapp.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            return widget
+    return None
+
+
+def test_wrap_up_on_the_card_keyboard_only_reaches_the_sandbox(
+        qloop: QtLoop, qtbot: Any, start_app: Any, sandbox: SandboxThread) -> None:
+    async def scenario() -> None:
+        app = await start_app("--profile", pinned_profile())
+        card, form = await call_and_wrap_up(app, qtbot)
+        logid = card.timeline.logid
+        assert form.statuses.accessibleName() == "Disposition"
+        assert form.remark.accessibleName() == "Remark"
+        assert form.save_button.accessibleName() == "Save disposition"
+        assert form.state_label.text() == "Disposition: none"
+        assert form.after_call_work().startswith("Wrap-up ")
+        form.statuses.setFocus()
+        qtbot.keyClick(form.statuses, Qt.Key.Key_3)  # "3  Call Back Later"
+        assert form.status_id() == 3
+        qtbot.keyClicks(form.remark, "Call after 6 pm 2")  # digits in the remark stay text
+        assert form.status_id() == 3
+        await wait_until(lambda: form.state == "draft", 5, "the draft saved as typed")
+        qtbot.keyClick(form.remark, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        await wait_until(lambda: form.state == "sent", 10, "the disposition sent")
+        assert [(n["record_id"], n["call_status"], n["call_remark"]) for n in notes(sandbox)
+                ] == [(logid, "3", "Call after 6 pm 2")]
+        assert str(app.calls()[-1]["id"]) == logid  # Ctrl+Enter did not place a call
+        assert len(app.calls()) == 1
+        assert form.state_label.accessibleName() == "Disposition state: sent"
+        assert form.after_call_work().startswith("Wrap-up took ")
+        assert app.runtime.dispositions.badge.isHidden()
+
+    qloop.run(scenario())
+
+
+def test_faults_pending_badge_then_failed_with_reason_then_edit_and_retry(
+        qloop: QtLoop, qtbot: Any, start_app: Any, sandbox: SandboxThread) -> None:
+    async def scenario() -> None:
+        app = await start_app("--profile", pinned_profile())
+        card, form = await call_and_wrap_up(app, qtbot)
+        badge = app.runtime.dispositions.badge
+        sandbox.control("POST", "/_sandbox/faults", {"error_rate": 1.0, "paths": [NOTE_PATH]})
+        qtbot.keyClick(form.statuses, Qt.Key.Key_1)
+        form.save()
+        await wait_until(lambda: form.state == "pending" and "server" in
+                         form.state_label.text().lower(), 10, "pending with the reason")
+        await wait_until(lambda: badge.isVisible(), 5, "the badge")
+        assert badge.text() == "Dispositions: 1 waiting to send"
+        assert badge.accessibleName() == badge.text()
+        # A validation error: permanent, shown with the server's reason.
+        sandbox.control("POST", "/_sandbox/faults",
+                        {"error_rate": 1.0, "error_status": 400, "paths": [NOTE_PATH],
+                         "count": 1})
+        await app.runtime.services.dispositions.outbox.retry_now()
+        await wait_until(lambda: form.state == "failed", 10, "the failure")
+        assert "Simulated server error" in form.state_label.text()
+        assert form.save_button.text() == "Edit and retry"
+        await wait_until(lambda: badge.text() == "Dispositions: 1 not accepted", 5, "badge")
+        badge.click()
+        outbox_list = app.runtime.dispositions.outbox_list
+        await wait_until(lambda: outbox_list.items.count() == 1, 5, "the list")
+        assert "not accepted: " in outbox_list.items.item(0).text()
+        qtbot.keyClick(form.statuses, Qt.Key.Key_2)
+        qtbot.keyClick(form.statuses, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        await wait_until(lambda: form.state == "sent", 10, "sent after edit and retry")
+        assert [n["call_status"] for n in notes(sandbox)] == ["2"]
+        await wait_until(lambda: badge.isHidden(), 5, "the badge gone")
+        assert card.findChild(DispositionForm) is form
+
+    qloop.run(scenario())
+
+
+def test_quitting_with_pending_asks_and_they_are_sent_at_the_next_start(
+        qloop: QtLoop, qtbot: Any, start_app: Any, sandbox: SandboxThread,
+        qapp: QApplication) -> None:
+    profile = pinned_profile()
+
+    async def scenario() -> None:
+        app = await start_app("--profile", profile)
+        card, form = await call_and_wrap_up(app, qtbot)
+        logid = card.timeline.logid
+        sandbox.control("POST", "/_sandbox/faults", {"error_rate": 1.0, "paths": [NOTE_PATH]})
+        qtbot.keyClick(form.statuses, Qt.Key.Key_5)
+        form.save()
+        await wait_until(lambda: form.state == "pending", 10, "pending")
+        app.window.quit_requested.emit()  # Ctrl+Q / the window's close button
+        await wait_until(lambda: message_box(qapp) is not None, 5, "the question")
+        box = message_box(qapp)
+        assert box is not None and box.parent() is app.window
+        assert "1 waiting to send" in box.text() and "next time you start" in box.text()
+        box.button(QMessageBox.StandardButton.No).click()
+        await wait_until(lambda: message_box(qapp) is None, 5, "the question closed")
+        assert not app.task.done()
+        app.window.quit_requested.emit()
+        await wait_until(lambda: message_box(qapp) is not None, 5, "the question again")
+        message_box(qapp).button(QMessageBox.StandardButton.Yes).click()  # type: ignore[union-attr]
+        await wait_until(lambda: app.task.done(), 10, "the app to quit")
+        assert notes(sandbox) == []
+        sandbox.control("POST", "/_sandbox/faults", {})
+        again = await start_app("--profile", profile)
+        await wait_until(lambda: len(notes(sandbox)) == 1, 10, "sent at the next start")
+        assert notes(sandbox)[0]["record_id"] == logid
+        await wait_until(lambda: again.runtime.dispositions.counts.total == 0, 5, "counts")
+
+    qloop.run(scenario())
+
+
+def test_disposition_required_before_the_next_call_even_after_a_restart(
+        qloop: QtLoop, qtbot: Any, start_app: Any, sandbox: SandboxThread) -> None:
+    profile = pinned_profile(require=True)
+
+    async def scenario() -> None:
+        app = await start_app("--profile", profile)
+        card, _form = await call_and_wrap_up(app, qtbot)
+        logid = card.timeline.logid
+        await wait_until(lambda: app.runtime.services.dispositions.gate.value is not None, 5,
+                         "the gate")
+        app.window.dial_requested.emit("9876543211")
+        await wait_until(lambda: "disposition" in app.window.dial.message.text().lower(), 5,
+                         "the refusal")
+        assert "last call" in app.window.dial.message.text()
+        assert len(app.calls()) == 1
+        await app.stop()
+
+        again = await start_app("--profile", profile)
+        await wait_until(lambda: again.runtime.services.dispositions.gate.value is not None, 5,
+                         "the gate from the store")
+        again.window.dial_requested.emit("9876543211")
+        await wait_until(lambda: "disposition" in again.window.dial.message.text().lower(), 5,
+                         "the refusal after the restart")
+        assert len(again.calls()) == 1
+        # Wrap up from the history window, then the next call goes through.
+        history = again.runtime.history
+        view = history.open(CUSTOMER, again.window)
+        await wait_until(lambda: any(history.model.row_at(r).call.record_id == logid
+                                     for r in range(history.model.rowCount())), 15,
+                         "the call in history")
+        row = next(r for r in range(history.model.rowCount())
+                   if history.model.row_at(r).call.record_id == logid)
+        view.table.selectRow(row)
+        await wait_until(lambda: view.disposition_button.isEnabled()
+                         and "(none)" in view.disposition_button.text(), 5, "the button")
+        view.disposition_button.click()
+        window = again.runtime.dispositions._windows[("c2c", logid)]
+        form = window.form
+        await wait_until(lambda: form.statuses.count() == 7, 5, "statuses")
+        qtbot.keyClick(form.statuses, Qt.Key.Key_6)
+        qtbot.keyClick(form.statuses, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        await wait_until(lambda: form.state == "sent", 10, "sent")
+        await wait_until(lambda: "(sent)" in view.disposition_button.text(), 5, "history label")
+        await wait_until(lambda: again.runtime.services.dispositions.gate.value is None, 5,
+                         "the gate opened")
+        again.window.dial.show_message("")
+        again.window.dial_requested.emit("9876543211")
+        await wait_until(lambda: len(again.calls()) == 2, 10, "the next call placed")
+
+    qloop.run(scenario())
