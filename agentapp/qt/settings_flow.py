@@ -17,6 +17,7 @@ from agentapp.settings import (
     DIAL_CALLING_HOURS_END,
     DIAL_CALLING_HOURS_START,
     DIAL_TEL_ACTION,
+    DISPOSITION_REQUIRED,
     PHONE_DEFAULT_REGION,
     RELAY_ACCOUNT,
     RELAY_NATS_URLS,
@@ -37,6 +38,7 @@ EDITABLE: list[Setting[Any]] = [
     DIAL_TEL_ACTION, DIAL_CALLING_HOURS_START, DIAL_CALLING_HOURS_END, PHONE_DEFAULT_REGION,
     UI_THEME, WEBHOOK_HOST, WEBHOOK_PORT, WEBHOOK_PUBLIC_URL, WEBHOOK_SECRET_ENABLED,
     RELAY_NATS_URLS, RELAY_ACCOUNT, RELAY_WEBHOOK_URL,
+    DISPOSITION_REQUIRED,
 ]
 ONE_WEBHOOK_WARNING = (
     "An IVR Solutions account has ONE webhook URL. Registering this app replaces whatever "
@@ -98,7 +100,7 @@ class SettingsFlow(QObject):
         await self._settings.asave()
         if UI_THEME.key in changed:
             self._apply_theme(values[UI_THEME.key])
-        if changed - {UI_THEME.key, DIAL_TEL_ACTION.key}:
+        if changed - {UI_THEME.key, DIAL_TEL_ACTION.key, DISPOSITION_REQUIRED.key}:
             await self._restart()  # calling hours, region, webhook: read at session start
         if self.dialog is not None:
             self.dialog.accept()

@@ -226,3 +226,40 @@ def test_disposition_required_before_the_next_call_even_after_a_restart(
         await wait_until(lambda: len(again.calls()) == 2, 10, "the next call placed")
 
     qloop.run(scenario())
+
+
+def test_incoming_call_opens_wrap_up_and_its_pop_shows_the_state(
+        qloop: QtLoop, qtbot: Any, start_app: Any, sandbox: SandboxThread) -> None:
+    async def scenario() -> None:
+        app = await start_app("--profile", pinned_profile())
+        await wait_until(lambda: app.runtime.services is not None
+                         and app.runtime.services.receiver is not None, 10, "the receiver")
+        body = {"from": "09812345678", "did": "+911143104567", "ext_no": "2101",
+                "outcome": "answered", "talk_seconds": "20"}
+        logid = str(sandbox.control("POST", "/_sandbox/inbound", body)["logid"])
+        facade = app.runtime.dispositions
+        key = ("call", logid)
+        await wait_until(lambda: key in facade._windows, 20, "the wrap-up window at hang-up")
+        window = facade._windows[key]
+        assert window.windowTitle() == "Wrap-up: +919812345678 (incoming)"
+        pop = app.runtime.pops.windows[logid]
+        assert pop.disposition_button.isVisible()
+        await wait_until(lambda: pop.disposition_button.text() == "Disposition (none)…", 5,
+                         "the pop's state")
+        form = window.form
+        await wait_until(lambda: form.statuses.count() == 7, 5, "statuses")
+        qtbot.keyClick(form.statuses, Qt.Key.Key_1)
+        qtbot.keyClicks(form.remark, "wants the premium plan")
+        await wait_until(lambda: pop.disposition_button.text() ==
+                         "Disposition (draft, not saved yet)…", 5, "the pop shows the draft")
+        qtbot.keyClick(form.remark, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        await wait_until(lambda: pop.disposition_button.text() == "Disposition (sent)…", 10,
+                         "the pop shows it sent")
+        assert pop.disposition_button.accessibleName() == "Disposition for this call: sent"
+        assert [(n["record_id"], n["call_type"], n["call_remark"]) for n in notes(sandbox)
+                ] == [(logid, "incoming", "wants the premium plan")]
+        # The pop's own button opens the same form (one window per call).
+        pop.disposition_button.click()
+        assert facade._windows[key] is window
+
+    qloop.run(scenario())
