@@ -33,12 +33,13 @@ from agentapp.paths import log_dir
 from agentapp.qt.audio_facade import AudioTools
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
+from agentapp.qt.disposition_facade import DispositionFacade
+from agentapp.qt.disposition_wiring import install_dispositions
 from agentapp.qt.history_facade import (
     HistoryFacade,
     install_history_action,
     install_status_widgets,
 )
-from agentapp.qt.disposition_facade import DispositionFacade, install_dispositions
 from agentapp.qt.pop_facade import PopFacade, install_lookup_action
 from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.settings_flow import SettingsFlow
@@ -65,7 +66,7 @@ from agentapp.settings import (
 )
 from agentapp.single_instance import SingleInstance
 from agentapp.startup import DEMO_DID, DEMO_EXTENSION, StartPlan, StoredAccount, resolve_start
-from agentapp.ui.disposition_badge import badge_text
+from agentapp.ui.disposition_badge import badge_text, quit_question
 from agentapp.ui.error_dialog import ErrorPresenter
 from agentapp.ui.main_window import MainWindow
 from agentapp.ui.theme import apply_theme
@@ -290,14 +291,8 @@ class AppRuntime:
         assert self.window is not None
         counts = self.dispositions.counts
         self._raise_window()
-        parts = [f"{counts.pending} waiting to send"] if counts.pending else []
-        parts += [f"{counts.failed} not accepted by the server"] if counts.failed else []
-        self.window.ask_confirmation(
-            "Dispositions not sent",
-            f"Some dispositions are not on the server yet ({', '.join(parts)}). They are kept "
-            "on this computer; waiting ones are sent the next time you start the app, failed "
-            "ones stay in the list to edit and retry.\n\nQuit anyway?",
-            self._quit.set)
+        self.window.ask_confirmation("Dispositions not sent",
+                                     quit_question(counts.pending, counts.failed), self._quit.set)
 
     def _tray_tooltip(self, *_changed: object) -> None:
         """The tray tooltip (missed calls, set by the history side) plus dispositions."""

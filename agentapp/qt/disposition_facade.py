@@ -15,12 +15,10 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 from agentapp.core.call import CallTimeline
-from agentapp.qt.calls_facade import CallsFacade
-from agentapp.qt.history_facade import HistoryFacade
-from agentapp.qt.pop_facade import PopFacade
+from agentapp.core.phone import InvalidNumber, parse_number
 from agentapp.services.disposition_outbox import OutboxCounts, RecordChange
 from agentapp.services.dispositions import CallRef, Dispositions
 from agentapp.services.screen_pop import PopInfo
@@ -62,6 +60,29 @@ def ref_for_timeline(timeline: CallTimeline) -> CallRef:
                    connected=timeline.connected_at is not None)
 
 
+_KIND_WORDS = {"incoming": "incoming call", "outgoing": "outgoing call",
+               "c2c": "click-to-call", "dialer": "dialer call"}
+
+
+def describe(ref: CallRef) -> str:
+    """``+91 98765 43210, incoming call`` (the record id when the number is unknown)."""
+    try:
+        who = parse_number(ref.number).display() if ref.number else ""
+    except InvalidNumber:
+        who = ref.number
+    kind = _KIND_WORDS.get(ref.call_type, ref.call_type)
+    return f"{who or 'call ' + ref.record_id}, {kind}"
+
+
+def _scroll_to(widget: QWidget) -> None:
+    """Bring a form on a card into view (the cards live in a scroll area)."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if isinstance(parent, QScrollArea):
+        parent.ensureWidgetVisible(widget)
+
+
 class DispositionFacade(QObject):
     counts_changed = Signal(int, int)  # pending, failed
     state_changed = Signal(str, str, str, str)  # source, record id, state, reason
@@ -81,6 +102,7 @@ class DispositionFacade(QObject):
         self.outbox_list: OutboxList | None = None
         self._outbox_refs: list[CallRef] = []
         self.counts = OutboxCounts()
+        self._latest: DispositionForm | None = None
 
     # -- session -------------------------------------------------------------------
     def bind(self, service: Dispositions | None) -> None:
@@ -121,6 +143,8 @@ class DispositionFacade(QObject):
         layout = card.layout()
         if layout is not None:
             layout.addWidget(form)
+        self._latest = form
+        QTimer.singleShot(0, lambda: _scroll_to(form))
 
     def from_pop(self, info: PopInfo) -> None:
         ref = ref_for_pop(info)
@@ -145,12 +169,26 @@ class DispositionFacade(QObject):
         window.activateWindow()
         form = window.form
         form.statuses.setFocus()
+        self._latest = form
         return window
+
+    def focus_latest(self) -> bool:
+        """Ctrl+D: the keyboard to the newest wrap-up form (card or window); False if none."""
+        form = self._latest
+        if form is None:
+            return False
+        top = form.window()
+        if top is not None:
+            top.raise_()
+            top.activateWindow()
+        _scroll_to(form)
+        form.statuses.setFocus()
+        return True
 
     def _ended(self, ref: CallRef | None) -> None:
         """A call-log call ended (inbound or outbound, from the webhook): offer wrap-up."""
         if ref is not None and ref.source == "call" and ref.connected:
-            self.open(ref, f"Wrap-up: {ref.number or 'call'} ({ref.call_type})")
+            self.open(ref, f"Wrap-up: {describe(ref)}")
 
     # -- forms -------------------------------------------------------------------------
     def _form(self, ref: CallRef, title: str, started_at: float | None = None
@@ -171,6 +209,8 @@ class DispositionFacade(QObject):
         return form
 
     def _forget(self, key: Key, form: DispositionForm) -> None:
+        if self._latest is form:
+            self._latest = None
         forms = self._forms.get(key, [])
         if form in forms:
             forms.remove(form)
@@ -249,8 +289,7 @@ class DispositionFacade(QObject):
         lines = []
         for ref in refs:
             state, reason = await service.state(ref)
-            who = ref.number or f"record {ref.record_id}"
-            lines.append(f"{who} ({ref.call_type}): {state_words(state, reason)}")
+            lines.append(f"{describe(ref)}: {state_words(state, reason)}")
         self._outbox_refs = refs
         if self.outbox_list is not None:
             self.outbox_list.show_items(lines)
@@ -258,7 +297,7 @@ class DispositionFacade(QObject):
     def _open_outbox_row(self, row: int) -> None:
         if 0 <= row < len(self._outbox_refs):
             ref = self._outbox_refs[row]
-            self.open(ref, f"Disposition: {ref.number or ref.record_id}")
+            self.open(ref, f"Disposition: {describe(ref)}")
 
     # -- tasks ------------------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
@@ -273,68 +312,3 @@ class DispositionFacade(QObject):
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("disposition task failed", exc_info=task.exception())
-
-
-class DispositionLabels(QObject):
-    """Keeps the disposition state in words on pops and the history window's selection."""
-
-    def __init__(self, facade: DispositionFacade, pops: PopFacade, history: HistoryFacade
-                 ) -> None:
-        super().__init__(facade)
-        self._facade = facade
-        self._pops = pops
-        self._history = history
-        self._pop_refs: dict[str, CallRef] = {}
-        self._selected: CallRef | None = None
-        pops.view_shown.connect(self._pop_shown)
-        history.call_selected.connect(self._call_selected)
-        facade.state_changed.connect(self._state_changed)
-
-    def _pop_shown(self, info: PopInfo) -> None:
-        ref = ref_for_pop(info)
-        if ref is not None and self._facade.available:
-            self._pop_refs[info.request.pop_id] = ref
-            self._facade.spawn(self._label_pop(info.request.pop_id, ref))
-
-    async def _label_pop(self, pop_id: str, ref: CallRef) -> None:
-        text = await self._facade.state_text(ref)
-        window = self._pops.windows.get(pop_id)
-        if window is not None and text:
-            window.disposition_button.setText(f"Disposition ({text})…")
-            window.disposition_button.setAccessibleName(f"Disposition for this call: {text}")
-
-    def _call_selected(self, call: CallRow) -> None:
-        self._selected = ref_for_row(call)
-        view = self._history.view
-        if view is None:
-            return
-        if self._selected is None or not self._facade.available:
-            view.show_disposition("", possible=False)
-            return
-        self._facade.spawn(self._label_history(self._selected))
-
-    async def _label_history(self, ref: CallRef) -> None:
-        text = await self._facade.state_text(ref)
-        view = self._history.view
-        if view is not None and self._selected == ref:
-            view.show_disposition(text, possible=True)
-
-    def _state_changed(self, source: str, record_id: str, _state: str, _reason: str) -> None:
-        key = (source, record_id)
-        for pop_id, ref in list(self._pop_refs.items()):
-            if pop_id not in self._pops.windows:
-                self._pop_refs.pop(pop_id, None)
-            elif ref.key == key:
-                self._facade.spawn(self._label_pop(pop_id, ref))
-        if self._selected is not None and self._selected.key == key:
-            self._facade.spawn(self._label_history(self._selected))
-
-
-def install_dispositions(facade: DispositionFacade, window: MainWindow, calls: CallsFacade,
-                         pops: PopFacade, history: HistoryFacade) -> DispositionLabels:
-    """Wire wrap-up into the card (after the window renders), pops, history and the badge."""
-    facade.install(window)
-    calls.timeline_changed.connect(lambda tl: facade.timeline_changed(tl, window))
-    pops.disposition_hook = facade.from_pop
-    history.disposition_hook = facade.from_history
-    return DispositionLabels(facade, pops, history)

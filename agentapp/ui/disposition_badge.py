@@ -30,6 +30,22 @@ def badge_text(pending: int, failed: int) -> str:
     return "Dispositions: " + ", ".join(parts) if parts else ""
 
 
+def quit_question(pending: int, failed: int) -> str:
+    """What quitting leaves behind, in words (asked only when something is not sent)."""
+    lines = []
+    if pending:
+        lines.append(f"{_n(pending)} waiting to send: kept on this computer and sent "
+                     "the next time you start the app.")
+    if failed:
+        lines.append(f"{_n(failed)} not accepted by the server: kept in the list "
+                     "(the badge in the status bar) to edit and retry.")
+    return "\n".join(lines) + "\n\nQuit anyway?"
+
+
+def _n(count: int) -> str:
+    return f"{count} disposition{'s' if count != 1 else ''}"
+
+
 class DispositionBadge(QPushButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -65,12 +66,17 @@ class DispositionForm(QFrame):
         self.timer_label = QLabel()
         self.statuses = QListWidget()
         self.statuses.setAccessibleName("Disposition")
-        self.statuses.setMaximumHeight(150)
+        # Statuses flow in rows (7 fit in two or three), so the form stays short on a card.
+        self.statuses.setFlow(QListView.Flow.LeftToRight)
+        self.statuses.setWrapping(True)
+        self.statuses.setResizeMode(QListView.ResizeMode.Adjust)
+        self.statuses.setSpacing(2)
+        self.statuses.setMaximumHeight(84)
         self.remark = QPlainTextEdit()
         self.remark.setAccessibleName("Remark")
         self.remark.setPlaceholderText("Remark (optional)")
         self.remark.setTabChangesFocus(True)
-        self.remark.setMaximumHeight(70)
+        self.remark.setMaximumHeight(56)
         self.save_button = QPushButton("Save disposition")
         self.save_button.setAccessibleName("Save disposition")
         self.state_label = QLabel()

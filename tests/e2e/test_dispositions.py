@@ -85,8 +85,13 @@ def test_wrap_up_on_the_card_keyboard_only_reaches_the_sandbox(
         assert form.save_button.accessibleName() == "Save disposition"
         assert form.state_label.text() == "Disposition: none"
         assert form.after_call_work().startswith("Wrap-up ")
-        form.statuses.setFocus()
-        qtbot.keyClick(form.statuses, Qt.Key.Key_3)  # "3  Call Back Later"
+        app.window.activateWindow()
+        app.window.dial.number.setFocus()
+        wrap_up = next(a for a in app.window.actions() if a.text() == "&Wrap up last call")
+        assert wrap_up.shortcut().toString() == "Ctrl+D"
+        wrap_up.trigger()
+        await wait_until(lambda: QApplication.focusWidget() is form.statuses, 5, "Ctrl+D focus")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)  # "3  Call Back Later"
         assert form.status_id() == 3
         qtbot.keyClicks(form.remark, "Call after 6 pm 2")  # digits in the remark stay text
         assert form.status_id() == 3
@@ -158,7 +163,8 @@ def test_quitting_with_pending_asks_and_they_are_sent_at_the_next_start(
         await wait_until(lambda: message_box(qapp) is not None, 5, "the question")
         box = message_box(qapp)
         assert box is not None and box.parent() is app.window
-        assert "1 waiting to send" in box.text() and "next time you start" in box.text()
+        assert box.text() == ("1 disposition waiting to send: kept on this computer and sent "
+                              "the next time you start the app.\n\nQuit anyway?")
         box.button(QMessageBox.StandardButton.No).click()
         await wait_until(lambda: message_box(qapp) is None, 5, "the question closed")
         assert not app.task.done()
@@ -241,7 +247,7 @@ def test_incoming_call_opens_wrap_up_and_its_pop_shows_the_state(
         key = ("call", logid)
         await wait_until(lambda: key in facade._windows, 20, "the wrap-up window at hang-up")
         window = facade._windows[key]
-        assert window.windowTitle() == "Wrap-up: +919812345678 (incoming)"
+        assert window.windowTitle() == "Wrap-up: +91 98123 45678, incoming call"
         pop = app.runtime.pops.windows[logid]
         assert pop.disposition_button.isVisible()
         await wait_until(lambda: pop.disposition_button.text() == "Disposition (none)…", 5,
