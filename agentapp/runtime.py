@@ -111,6 +111,7 @@ class AppRuntime:
                               did_label=self._did_label)
         self.history = HistoryFacade()
         self.dispositions = DispositionFacade()
+        self._quit_tasks: set[asyncio.Task[None]] = set()
         self.window: MainWindow | None = None
         self.signal_timer: QTimer | None = None  # see app._quit_on_signals
         self.sign_in: SignInFlow | None = None
@@ -277,20 +278,18 @@ class AppRuntime:
         return await self.switch(StartPlan("demo", ext_no=DEMO_EXTENSION, did=DEMO_DID))
 
     def request_quit(self) -> None:
-        """Quit, but first say so when dispositions are not on the server yet (issue 10).
+        """Quit, but first say so when dispositions are not on the server yet (issue 10)."""
+        task = asyncio.ensure_future(self._quit_when_told())
+        self._quit_tasks.add(task)
+        task.add_done_callback(self._quit_tasks.discard)
 
-        Asked after the close event has finished (the window is shown again for it).
-        """
-        counts = self.dispositions.counts
+    async def _quit_when_told(self) -> None:
+        # Saves and drafts in progress reach the store first, so the count is the truth.
+        counts = await self.dispositions.settled_counts()
         if not counts.total or self.window is None:
             self._quit.set()
             return
-        QTimer.singleShot(0, self._ask_quit)
-
-    def _ask_quit(self) -> None:
-        assert self.window is not None
-        counts = self.dispositions.counts
-        self._raise_window()
+        self._raise_window()  # the close button hid it
         self.window.ask_confirmation("Dispositions not sent",
                                      quit_question(counts.pending, counts.failed), self._quit.set)
 
@@ -350,6 +349,8 @@ class AppRuntime:
         self.pops.bind(None, None)
         self.pops.close_all()
         self.history.bind(None)
+        self.dispositions.flush_drafts()
+        await self.dispositions.drain()
         self.dispositions.bind(None)
         services, self._services = self._services, None
         if services is not None:

@@ -9,7 +9,9 @@ Protocol: one JSON object per line in, one per line out.
 
 - in ``{"op":"save","source","record_id","call_type","number","status","remark"}``
   -> out ``{"event":"saved","record_id":…,"seq":N}`` once the item is committed
-- in ``{"op":"state","source","record_id"}`` -> ``{"event":"state","record_id":…,"state":…}``
+- in ``{"op":"draft",…,"status"?,"remark"}`` -> ``{"event":"drafted","record_id":…}`` once written
+- in ``{"op":"state","source","record_id"}`` -> ``{"event":"state","record_id":…,"state":…,
+  "remark":…}``
 - in ``{"op":"drain"}`` -> ``{"event":"drained","pending":0,"failed":F}`` once nothing is
   pending (it waits as long as that takes)
 - out ``{"event":"ready","pending":P}`` at start (after the queue from earlier runs resumed)
@@ -49,10 +51,17 @@ async def _handle(line: str, dispositions: Dispositions, outbox: DispositionOutb
                       number=msg.get("number", ""), sip_call_id=msg.get("sip_call_id", ""))
         seq = await dispositions.save(ref, int(msg["status"]), msg.get("remark", ""))
         _out({"event": "saved", "record_id": ref.record_id, "seq": seq})
+    elif op == "draft":  # what the form writes as the agent types
+        ref = CallRef(msg["source"], msg["record_id"], msg["call_type"],
+                      number=msg.get("number", ""))
+        await dispositions.save_draft(ref, msg.get("status"), msg.get("remark", ""))
+        _out({"event": "drafted", "record_id": ref.record_id})
     elif op == "state":
-        state, reason = await dispositions.state(CallRef(msg["source"], msg["record_id"], ""))
+        ref = CallRef(msg["source"], msg["record_id"], "")
+        state, reason = await dispositions.state(ref)
+        draft = await dispositions.draft(ref)
         _out({"event": "state", "record_id": msg["record_id"], "state": state,
-              "reason": reason})
+              "reason": reason, "remark": draft.remark if draft else ""})
     elif op == "drain":
         while (counts := await outbox.refresh_counts()).pending:
             outbox.wake()

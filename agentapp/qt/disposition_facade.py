@@ -139,12 +139,14 @@ class DispositionFacade(QObject):
         if card is None or card.findChild(DispositionForm) is not None:
             return
         ref = ref_for_timeline(timeline)
-        form = self._form(ref, "Wrap-up", started_at=timeline.ended_at)
+        # Wrap-up time counts from when the app offered it: the timeline's times may come
+        # from the server's clock (webhook timestamps), which need not match ours.
+        form = self._form(ref, "Wrap-up")
         layout = card.layout()
         if layout is not None:
             layout.addWidget(form)
         self._latest = form
-        QTimer.singleShot(0, lambda: _scroll_to(form))
+        form.shown.connect(lambda: QTimer.singleShot(0, lambda: _scroll_to(form)))
 
     def from_pop(self, info: PopInfo) -> None:
         ref = ref_for_pop(info)
@@ -196,19 +198,18 @@ class DispositionFacade(QObject):
         form = DispositionForm(title, clock=self._clock, started_at=started_at)
         if self._service is not None:
             form.set_statuses([(s.id, s.name) for s in self._service.statuses.value])
-        debounce = QTimer(form)
-        debounce.setSingleShot(True)
-        debounce.setInterval(DRAFT_DELAY_MS)
-        debounce.timeout.connect(lambda: self._save_draft(ref, form))
-        form.edited.connect(lambda _s, _r: debounce.start())
-        form.save_requested.connect(lambda status, remark: self._save(ref, form, debounce,
-                                                                      status, remark))
+        writer = _DraftWriter(ref, self)
+        form.edited.connect(writer.edited)
+        form.save_requested.connect(lambda status, remark: self._save(ref, writer, status,
+                                                                      remark))
         self._forms.setdefault(ref.key, []).append(form)
-        form.destroyed.connect(lambda _o=None, key=ref.key, f=form: self._forget(key, f))
-        self._spawn(self._load(ref, form))
+        form.destroyed.connect(lambda _o=None, key=ref.key, f=form: self._forget(key, f, writer))
+        self._spawn(self._load(ref, form, writer))
         return form
 
-    def _forget(self, key: Key, form: DispositionForm) -> None:
+    def _forget(self, key: Key, form: DispositionForm, writer: _DraftWriter) -> None:
+        writer.flush()  # the card was dismissed mid-typing: the last edit is kept
+        writer.deleteLater()
         if self._latest is form:
             self._latest = None
         forms = self._forms.get(key, [])
@@ -217,22 +218,26 @@ class DispositionFacade(QObject):
         if not forms:
             self._forms.pop(key, None)
 
-    async def _load(self, ref: CallRef, form: DispositionForm) -> None:
+    async def _load(self, ref: CallRef, form: DispositionForm, writer: _DraftWriter) -> None:
         service = self._service
         if service is None:
             return
         draft = await service.draft(ref)
         state, reason = await service.state(ref)
-        if draft is not None:
+        if draft is not None and not writer.touched:  # never overwrite what was just typed
             form.set_values(draft.status_id, draft.remark)
         form.set_state(state, reason)
 
-    def _save_draft(self, ref: CallRef, form: DispositionForm) -> None:
-        self._spawn(self._draft(ref, form.status_id(), form.remark.toPlainText()))
+    def flush_drafts(self) -> None:
+        """Write every draft still waiting for its debounce (before a session closes)."""
+        for writer in self.findChildren(_DraftWriter):
+            writer.flush()
 
-    def _save(self, ref: CallRef, form: DispositionForm, debounce: QTimer, status: int,
-              remark: str) -> None:
-        debounce.stop()  # a late draft write must not reopen what was just saved
+    def write_draft(self, ref: CallRef, status: int | None, remark: str) -> None:
+        self._spawn(self._draft(ref, status, remark))
+
+    def _save(self, ref: CallRef, writer: _DraftWriter, status: int, remark: str) -> None:
+        writer.cancel()  # a late draft write must not reopen what is being saved
         if self._service is not None:
             self._spawn(self._service.save(ref, status, remark))
 
@@ -300,6 +305,19 @@ class DispositionFacade(QObject):
             self.open(ref, f"Disposition: {describe(ref)}")
 
     # -- tasks ------------------------------------------------------------------------
+    async def settled_counts(self) -> OutboxCounts:
+        """Counts after every edit and save already made has reached the store."""
+        self.flush_drafts()
+        await self.drain()
+        if self._service is not None:
+            self._counts(await self._service.outbox.refresh_counts())
+        return self.counts
+
+    async def drain(self) -> None:
+        """Wait for the store writes already started (draft writes, saves)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         self._spawn(coro)
 
@@ -312,3 +330,35 @@ class DispositionFacade(QObject):
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("disposition task failed", exc_info=task.exception())
+
+
+class _DraftWriter(QObject):
+    """Debounces one form's edits into draft writes; owned by the facade, not the form,
+    so a pending write survives the form (a dismissed card) and is flushed."""
+
+    def __init__(self, ref: CallRef, facade: DispositionFacade) -> None:
+        super().__init__(facade)
+        self._ref = ref
+        self._facade = facade
+        self._values: tuple[int | None, str] | None = None
+        self.touched = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DRAFT_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def edited(self, status: int | None, remark: str) -> None:
+        self.touched = True
+        self._values = (status, remark)
+        self._timer.start()
+
+    def flush(self) -> None:
+        self._timer.stop()
+        if self._values is not None:
+            status, remark = self._values
+            self._values = None
+            self._facade.write_draft(self._ref, status, remark)
+
+    def cancel(self) -> None:
+        self._timer.stop()
+        self._values = None

@@ -250,5 +250,5 @@ class DispositionOutbox:
 
     async def _publish(self, source: str, record_id: str) -> None:
         state, reason = await self._store.state(source, record_id)
+        await self.refresh_counts()  # first: whoever sees the change sees the counts with it
         self.changed.emit(RecordChange(source, record_id, state, reason))
-        await self.refresh_counts()

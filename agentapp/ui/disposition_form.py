@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -53,6 +53,7 @@ def format_acw(seconds: float) -> str:
 class DispositionForm(QFrame):
     edited = Signal(object, str)  # status id (None until one is picked), remark
     save_requested = Signal(int, str)
+    shown = Signal()  # first shown (laid out): a card's scroll area can bring it into view
 
     def __init__(self, title: str, *, clock: Callable[[], float] = time.time,
                  started_at: float | None = None, parent: QWidget | None = None) -> None:
@@ -71,7 +72,7 @@ class DispositionForm(QFrame):
         self.statuses.setWrapping(True)
         self.statuses.setResizeMode(QListView.ResizeMode.Adjust)
         self.statuses.setSpacing(2)
-        self.statuses.setMaximumHeight(84)
+        self.statuses.setMaximumHeight(64)
         self.remark = QPlainTextEdit()
         self.remark.setAccessibleName("Remark")
         self.remark.setPlaceholderText("Remark (optional)")
@@ -92,6 +93,7 @@ class DispositionForm(QFrame):
         self._ticker.timeout.connect(self._render_timer)
         self._ticker.start()
         self._loading = False
+        self._shown_once = False
         self.set_state("none")
         self._render_timer()
 
@@ -167,6 +169,12 @@ class DispositionForm(QFrame):
             self.statuses.setFocus()
             return
         self.save_requested.emit(status, self.remark.toPlainText().strip())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.shown.emit()
 
     def after_call_work(self) -> str:
         return self.timer_label.text()

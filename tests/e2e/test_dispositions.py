@@ -18,6 +18,7 @@ from qt_async import QtLoop, wait_until
 from agentapp.core.call import Phase
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
+from agentapp.services.dispositions import CallRef
 from agentapp.settings import (
     DIAL_CALLING_HOURS_END,
     DIAL_CALLING_HOURS_START,
@@ -267,5 +268,28 @@ def test_incoming_call_opens_wrap_up_and_its_pop_shows_the_state(
         # The pop's own button opens the same form (one window per call).
         pop.disposition_button.click()
         assert facade._windows[key] is window
+
+    qloop.run(scenario())
+
+
+def test_dismissing_the_card_mid_typing_keeps_the_draft(
+        qloop: QtLoop, qtbot: Any, start_app: Any, sandbox: SandboxThread) -> None:
+    async def scenario() -> None:
+        app = await start_app("--profile", pinned_profile())
+        card, form = await call_and_wrap_up(app, qtbot)
+        logid = card.timeline.logid
+        gone: list[bool] = []
+        form.destroyed.connect(lambda: gone.append(True))
+        qtbot.keyClick(form.statuses, Qt.Key.Key_7)
+        qtbot.keyClicks(form.remark, "send the brochure")  # within the debounce delay
+        app.window.dismiss_card(card.timeline.call_id)
+        await wait_until(lambda: gone, 5, "the form destroyed with its card")
+        await app.runtime.dispositions.drain()
+        service = app.runtime.services.dispositions
+        ref = CallRef("c2c", logid, "c2c")
+        draft = await service.draft(ref)
+        assert draft is not None and (draft.status_id, draft.remark) == (7, "send the brochure")
+        assert await service.state(ref) == ("draft", "")
+        assert notes(sandbox) == []
 
     qloop.run(scenario())

@@ -85,6 +85,27 @@ def test_killed_after_the_server_applied_it_is_not_sent_again(
     assert len(_notes(sandbox)) == 1
 
 
+def test_a_draft_survives_sigkill(sandbox: SandboxThread, tmp_path: Path) -> None:
+    db = tmp_path / "store.sqlite3"
+    target = _target(sandbox, 2)
+    worker = Worker(sandbox.base_url, sandbox.token, db)
+    try:
+        worker.expect("ready")
+        worker.send(op="draft", status=None, remark="half a thought", **target)
+        worker.expect("drafted")
+    finally:
+        worker.kill()
+    worker = Worker(sandbox.base_url, sandbox.token, db)
+    try:
+        worker.expect("ready")
+        worker.send(op="state", source="c2c", record_id=target["record_id"])
+        got = worker.expect("state")
+        assert (got["state"], got["remark"]) == ("draft", "half a thought")
+    finally:
+        worker.close()
+    assert _notes(sandbox) == []  # a draft is never sent
+
+
 def test_fault_plan_adds_up_to_the_asked_failure_rate() -> None:
     plan = fault_plan(0.3)
     ok = 1.0
