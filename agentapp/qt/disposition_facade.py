@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QScrollArea, QWidget
+from shiboken6 import isValid
 
 from agentapp.core.call import CallTimeline
 from agentapp.core.phone import InvalidNumber, parse_number
@@ -208,6 +209,8 @@ class DispositionFacade(QObject):
         return form
 
     def _forget(self, key: Key, form: DispositionForm, writer: _DraftWriter) -> None:
+        if not isValid(writer):  # the app is tearing everything down
+            return
         writer.flush()  # the card was dismissed mid-typing: the last edit is kept
         writer.deleteLater()
         if self._latest is form:
