@@ -61,6 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     isolate_home()
     started = time.perf_counter()
     rows: list[Row] = []
+    reliability_line = ""
+    if "dispositions" in names:  # a count, not a ratio: lost and duplicated must be 0
+        from bench import reliability
+
+        result = reliability.run()
+        reliability_line = reliability.report(result)
     if "click" in names or "webhook" in names:
         rows += _in_qt(names, args.iterations, args.warmup)
     if "soak" in names:
@@ -92,11 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import relay
 
         print(relay.table(relay.run()))
-    if "dispositions" in names:  # a count, not a ratio: lost and duplicated must be 0
-        from bench import reliability
-
-        result = reliability.run()
-        print(reliability.report(result))
+    if reliability_line:
+        print(reliability_line)
         if result.lost or result.duplicated:
             return 1
     return 0

@@ -112,6 +112,7 @@ class Result:
     duplicated: int
     failed: int
     seconds: float
+    pending_at_restarts: tuple[int, ...] = ()
 
 
 def fault_plan(total: float) -> dict[str, float]:
@@ -149,6 +150,7 @@ def run(n: int = 1000, kills: int = 5, failure_rate: float = 0.3, seed: int = 7)
         worker.expect("ready")
         saved: set[str] = set()
         unconfirmed: list[dict[str, str]] = []
+        restarts: list[int] = []
         for i, target in enumerate(targets):
             if kill_at and i == kill_at[0]:
                 kill_at.pop(0)
@@ -159,7 +161,7 @@ def run(n: int = 1000, kills: int = 5, failure_rate: float = 0.3, seed: int = 7)
                         saved.add(event["record_id"])
                 worker.kill()
                 worker = Worker(sb.base_url, sb.token, db)
-                worker.expect("ready")
+                restarts.append(int(worker.expect("ready")["pending"]))
                 unconfirmed = [t for t in unconfirmed if t["record_id"] not in saved]
                 for t in unconfirmed:  # what the agent would see: saved or not?
                     worker.send(op="state", source=t["source"], record_id=t["record_id"])
@@ -191,7 +193,7 @@ def run(n: int = 1000, kills: int = 5, failure_rate: float = 0.3, seed: int = 7)
             lost=sum(1 for r in wanted if per_record[r] == 0),
             duplicated=sum(1 for r in wanted if per_record[r] > 1),
             failed=int(drained["failed"]),
-            seconds=time.perf_counter() - started)
+            seconds=time.perf_counter() - started, pending_at_restarts=tuple(restarts))
 
 
 def _save(worker: Worker, target: dict[str, str]) -> None:
@@ -215,7 +217,8 @@ def report(r: Result) -> str:
     return (f"dispositions reliability: {r.dispositions} dispositions, "
             f"{r.failure_rate:.0%} injected failures, {r.kills} SIGKILLs -> "
             f"received {r.received}, lost {r.lost}, duplicated {r.duplicated}, "
-            f"failed {r.failed} ({r.seconds:.1f} s)")
+            f"failed {r.failed}; queued at each restart: "
+            f"{', '.join(map(str, r.pending_at_restarts)) or '-'} ({r.seconds:.1f} s)")
 
 
 if __name__ == "__main__":
