@@ -3,7 +3,9 @@
 ``xvfb-run -a -s "-screen 0 1280x800x24" python scripts/disposition_screenshots.py [OUT]``
 writes ``disposition-card[-dark].png`` (an ended call's card with the form,
 a status picked and a remark typed: a draft) and ``disposition-failed[-dark].png``
-(the form in its own window after the server refused it, with the badge).
+(the card after the server refused it, with the badge), ``disposition-list[-dark].png``
+(the badge's list), ``disposition-window[-dark].png`` (the form in its own window, as from
+a pop, history or the list) and ``disposition-quit[-dark].png`` (the question on quit).
 Throw-away profile and settings tree, like scripts/screenshots.py.
 """
 
@@ -93,6 +95,13 @@ async def shoot(runtime: object, theme: str, out: Path) -> None:
     await asyncio.sleep(0.3)
     window.grab().save(str(out / f"disposition-failed{suffix}.png"))
     outbox_list.grab().save(str(out / f"disposition-list{suffix}.png"))
+    outbox_list.items.setCurrentRow(0)
+    outbox_list.open_button.click()  # Edit and retry: the form in its own window
+    await _until(lambda: bool(runtime.dispositions._windows))
+    form_window = next(iter(runtime.dispositions._windows.values()))
+    await _until(lambda: form_window.form.state == "failed")
+    await asyncio.sleep(0.3)
+    form_window.grab().save(str(out / f"disposition-window{suffix}.png"))
     from PySide6.QtWidgets import QMessageBox
 
     def question() -> QMessageBox | None:

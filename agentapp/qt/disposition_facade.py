@@ -163,7 +163,7 @@ class DispositionFacade(QObject):
         """The form in its own window (one per call), raised if already open."""
         window = self._windows.get(ref.key)
         if window is None:
-            form = self._form(ref, f"Call {ref.number or ref.record_id}")
+            form = self._form(ref, describe(ref))
             window = DispositionWindow(title, form, self._window)
             self._windows[ref.key] = window
             window.destroyed.connect(lambda _o=None, key=ref.key: self._windows.pop(key, None))

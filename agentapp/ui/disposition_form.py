@@ -93,6 +93,7 @@ class DispositionForm(QFrame):
         self._ticker.timeout.connect(self._render_timer)
         self._ticker.start()
         self._loading = False
+        self._values: tuple[int | None, str] = (None, "")
         self._shown_once = False
         self.set_state("none")
         self._render_timer()
@@ -132,6 +133,7 @@ class DispositionForm(QFrame):
         self._select(status_id)
         if remark != self.remark.toPlainText():
             self.remark.setPlainText(remark)
+        self._values = (self.status_id(), self.remark.toPlainText())
         self._loading = False
         self._render_save()
 
@@ -188,9 +190,13 @@ class DispositionForm(QFrame):
         self.statuses.setCurrentRow(-1)
 
     def _changed(self) -> None:
+        """Announce a real edit only: focus moving the list's current row, or a restore,
+        must not write a draft over the saved one."""
         self._render_save()
-        if not self._loading:
-            self.edited.emit(self.status_id(), self.remark.toPlainText())
+        values = (self.status_id(), self.remark.toPlainText())
+        if not self._loading and values != self._values:
+            self._values = values
+            self.edited.emit(*values)
 
     def _render_save(self) -> None:
         self.save_button.setEnabled(self.statuses.count() > 0)
@@ -238,4 +244,5 @@ class DispositionWindow(QWidget):
         self.form = form
         col = QVBoxLayout(self)
         col.addWidget(form)
-        self.resize(380, 360)
+        col.addStretch(1)
+        self.resize(420, 300)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 from agentapp.ui.disposition_badge import DispositionBadge, badge_text
 from agentapp.ui.disposition_form import DispositionForm, state_words
@@ -113,3 +113,21 @@ def test_badge_counts_pending_and_failed_and_hides_at_zero(qtbot: Any) -> None:
     assert badge.accessibleName() == badge.text() and badge.isVisible()
     badge.set_counts(0, 0)
     assert badge.isHidden() and badge_text(0, 0) == ""
+
+
+def test_focus_and_restores_are_not_edits(qtbot: Any) -> None:
+    """Opening a saved disposition must not write an empty draft over it."""
+    form = make(qtbot)
+    edits: list[object] = []
+    form.edited.connect(lambda s, r: edits.append((s, r)))
+    form.show()
+    form.statuses.setFocus()
+    # What a list does on focus without a current item: current, not selected.
+    form.statuses.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert form.status_id() is None
+    form.set_values(2, "kept")
+    assert edits == []
+    qtbot.keyClick(form.statuses, Qt.Key.Key_2)  # the same status again: no change
+    assert edits == []
+    qtbot.keyClick(form.statuses, Qt.Key.Key_1)
+    assert edits == [(1, "kept")]

@@ -137,6 +137,12 @@ def test_faults_pending_badge_then_failed_with_reason_then_edit_and_retry(
         outbox_list = app.runtime.dispositions.outbox_list
         await wait_until(lambda: outbox_list.items.count() == 1, 5, "the list")
         assert "not accepted: " in outbox_list.items.item(0).text()
+        outbox_list.items.setCurrentRow(0)
+        outbox_list.open_button.click()  # the same call in its own window: values kept
+        window = app.runtime.dispositions._windows[("c2c", card.timeline.logid)]
+        await wait_until(lambda: window.form.status_id() == 1, 5, "the saved values")
+        assert window.form.state == "failed"
+        window.close()
         qtbot.keyClick(form.statuses, Qt.Key.Key_2)
         qtbot.keyClick(form.statuses, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         await wait_until(lambda: form.state == "sent", 10, "sent after edit and retry")
