@@ -89,11 +89,13 @@ class DispositionForm(QFrame):
         self.save_button.clicked.connect(self.save)
         for widget in (self, self.statuses, self.remark, self.save_button):
             widget.installEventFilter(self)
-        self._ticker = QTimer(self, interval=1000)
+        # A quarter second, so the whole seconds shown never lag the clock by a full second.
+        self._ticker = QTimer(self, interval=250)
         self._ticker.timeout.connect(self._render_timer)
         self._ticker.start()
         self._loading = False
         self._values: tuple[int | None, str] = (None, "")
+        self._shown_text = ""
         self._shown_once = False
         self.set_state("none")
         self._render_timer()
@@ -205,6 +207,9 @@ class DispositionForm(QFrame):
         end = self._finished_at if self._finished_at is not None else self._clock()
         spent = format_acw(end - self._started_at)
         text = f"Wrap-up took {spent}" if self._finished_at is not None else f"Wrap-up {spent}"
+        if text == self._shown_text:
+            return  # nothing new to say (four ticks a second)
+        self._shown_text = text
         self.timer_label.setText(text)
         self.timer_label.setAccessibleName(
             f"After-call work: {spent}" + (", done" if self._finished_at is not None else ""))
