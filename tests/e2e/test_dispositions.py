@@ -68,9 +68,10 @@ async def call_and_wrap_up(app: Any, qtbot: Any) -> tuple[Any, DispositionForm]:
     return card, form
 
 
-def message_box(qapp: QApplication) -> QMessageBox | None:
-    for widget in qapp.topLevelWidgets():
-        if isinstance(widget, QMessageBox) and widget.isVisible():
+def message_box(app: Any) -> QMessageBox | None:
+    """A question shown in this app's main window (not one another test left open)."""
+    for widget in app.window.findChildren(QMessageBox):
+        if widget.isVisible():
             return widget
     return None
 
@@ -154,8 +155,7 @@ def test_faults_pending_badge_then_failed_with_reason_then_edit_and_retry(
 
 
 def test_quitting_with_pending_asks_and_they_are_sent_at_the_next_start(
-        qloop: QtLoop, qtbot: Any, start_app: Any, sandbox: SandboxThread,
-        qapp: QApplication) -> None:
+        qloop: QtLoop, qtbot: Any, start_app: Any, sandbox: SandboxThread) -> None:
     profile = pinned_profile()
 
     async def scenario() -> None:
@@ -167,17 +167,17 @@ def test_quitting_with_pending_asks_and_they_are_sent_at_the_next_start(
         form.save()
         await wait_until(lambda: form.state == "pending", 10, "pending")
         app.window.quit_requested.emit()  # Ctrl+Q / the window's close button
-        await wait_until(lambda: message_box(qapp) is not None, 5, "the question")
-        box = message_box(qapp)
+        await wait_until(lambda: message_box(app) is not None, 5, "the question")
+        box = message_box(app)
         assert box is not None and box.parent() is app.window
         assert box.text() == ("1 disposition waiting to send: kept on this computer and sent "
                               "the next time you start the app.\n\nQuit anyway?")
         box.button(QMessageBox.StandardButton.No).click()
-        await wait_until(lambda: message_box(qapp) is None, 5, "the question closed")
+        await wait_until(lambda: message_box(app) is None, 5, "the question closed")
         assert not app.task.done()
         app.window.quit_requested.emit()
-        await wait_until(lambda: message_box(qapp) is not None, 5, "the question again")
-        message_box(qapp).button(QMessageBox.StandardButton.Yes).click()  # type: ignore[union-attr]
+        await wait_until(lambda: message_box(app) is not None, 5, "the question again")
+        message_box(app).button(QMessageBox.StandardButton.Yes).click()  # type: ignore[union-attr]
         await wait_until(lambda: app.task.done(), 10, "the app to quit")
         assert notes(sandbox) == []
         sandbox.control("POST", "/_sandbox/faults", {})

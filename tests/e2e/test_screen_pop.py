@@ -100,7 +100,9 @@ def test_known_caller_pops_with_name_history_and_line(qloop: QtLoop, start_app: 
         assert pop.line.text() == "Called Delhi line +91 11 4310 4567"
         assert pop.recent.text() != "No earlier calls."
         assert pop.contact_button.text() == "Edit contact"
-        assert not pop.disposition_button.isVisible()  # dispositions are not built yet
+        assert pop.disposition_button.isVisible()  # issue 10: its state in words
+        await wait_until(lambda: pop.disposition_button.text() == "Disposition (none)…", 5,
+                         "the disposition state")
         assert not pop.crm_button.isVisible()  # no CRM template set
         await wait_until(lambda: pop.ivr.text() == "Pressed 2 in the IVR menu", 10, "the DTMF")
         await wait_until(lambda: pop.status.text() == "Call ended", 10, "the hang-up")
