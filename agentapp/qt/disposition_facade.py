@@ -199,9 +199,9 @@ class DispositionFacade(QObject):
         form = DispositionForm(title, clock=self._clock, started_at=started_at)
         if self._service is not None:
             form.set_statuses([(s.id, s.name) for s in self._service.statuses.value])
-        writer = _DraftWriter(ref, self)
+        writer = _DraftWriter(ref, self, self._service)
         form.edited.connect(writer.edited)
-        form.save_requested.connect(lambda status, remark: self._save(ref, writer, status,
+        form.save_requested.connect(lambda status, remark: self._save(ref, form, writer, status,
                                                                       remark))
         self._forms.setdefault(ref.key, []).append(form)
         form.destroyed.connect(lambda _o=None, key=ref.key, f=form: self._forget(key, f, writer))
@@ -236,13 +236,29 @@ class DispositionFacade(QObject):
         for writer in self.findChildren(_DraftWriter):
             writer.flush()
 
-    def write_draft(self, ref: CallRef, status: int | None, remark: str) -> None:
-        self._spawn(self._draft(ref, status, remark))
+    def write_draft(self, writer: _DraftWriter, status: int | None, remark: str) -> None:
+        if self._current(writer):
+            self._spawn(self._draft(writer.ref, status, remark))
 
-    def _save(self, ref: CallRef, writer: _DraftWriter, status: int, remark: str) -> None:
+    def _save(self, ref: CallRef, form: DispositionForm, writer: _DraftWriter, status: int,
+              remark: str) -> None:
         writer.cancel()  # a late draft write must not reopen what is being saved
-        if self._service is not None:
+        if self._current(writer) and self._service is not None:
             self._spawn(self._service.save(ref, status, remark))
+        else:
+            form.show_problem("Not saved: this call belongs to an account you have signed "
+                              "out of. Sign in to it again to save its disposition.")
+
+    def _current(self, writer: _DraftWriter) -> bool:
+        """A form belongs to the account (store) it was opened with: after a session restart
+        it still saves; after signing in to another server its call is not this account's,
+        so nothing it says is written to this store."""
+        current, opened = self._service, writer.service
+        if current is not None and opened is not None and (
+                opened is current or opened.store_path == current.store_path):
+            return True
+        log.warning("a wrap-up form from an earlier session was not written")
+        return False
 
     async def _draft(self, ref: CallRef, status: int | None, remark: str) -> None:
         service = self._service
@@ -339,9 +355,11 @@ class _DraftWriter(QObject):
     """Debounces one form's edits into draft writes; owned by the facade, not the form,
     so a pending write survives the form (a dismissed card) and is flushed."""
 
-    def __init__(self, ref: CallRef, facade: DispositionFacade) -> None:
+    def __init__(self, ref: CallRef, facade: DispositionFacade,
+                 service: Dispositions | None) -> None:
         super().__init__(facade)
-        self._ref = ref
+        self.ref = ref
+        self.service = service
         self._facade = facade
         self._values: tuple[int | None, str] | None = None
         self.touched = False
@@ -360,7 +378,7 @@ class _DraftWriter(QObject):
         if self._values is not None:
             status, remark = self._values
             self._values = None
-            self._facade.write_draft(self._ref, status, remark)
+            self._facade.write_draft(self, status, remark)
 
     def cancel(self) -> None:
         self._timer.stop()

@@ -15,12 +15,13 @@ import json
 import logging
 from collections.abc import Coroutine
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from agentapp.api.errors import ApiError
 from agentapp.api.models import DispositionStatus
 from agentapp.core.call import CallEvent, CallTimeline, EventKind
-from agentapp.services.disposition_outbox import DispositionOutbox
+from agentapp.services.disposition_outbox import DispositionOutbox, RecordChange
 from agentapp.services.observable import Observable
 from agentapp.services.tasks import cancel_and_wait
 from agentapp.store import Store, number_key
@@ -78,6 +79,11 @@ class Dispositions:
         self.ended: Observable[CallRef | None] = Observable(None)
         self.gate: Observable[CallRef | None] = Observable(None)
         outbox.changed.subscribe(self._state_changed)
+
+    @property
+    def store_path(self) -> Path:
+        """Which account's store (one per server): a form belongs to it across restarts."""
+        return self._store.path
 
     # -- lifecycle ---------------------------------------------------------------------
     async def start(self) -> None:
@@ -194,10 +200,10 @@ class Dispositions:
         if self._gate is not None and self._gate.key == ref.key:
             await self._update_gate(ref)
 
-    def _state_changed(self, change: object) -> None:
+    def _state_changed(self, change: RecordChange | None) -> None:
         gate = self._gate
-        key = (getattr(change, "source", None), getattr(change, "record_id", None))
-        if gate is not None and key == gate.key:
+        if gate is not None and change is not None and (
+                change.source, change.record_id) == gate.key:
             self._spawn(self._update_gate(gate))
 
     def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:

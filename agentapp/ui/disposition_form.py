@@ -165,11 +165,15 @@ class DispositionForm(QFrame):
     def state(self) -> str:
         return self._state
 
+    def show_problem(self, text: str) -> None:
+        """Why a save did not happen, in the state line (the next state replaces it)."""
+        self.state_label.setText(text)
+        self.state_label.setAccessibleName(text)
+
     def save(self) -> None:
         status = self.status_id()
         if status is None:
-            self.state_label.setText("Choose a disposition first (press its number).")
-            self.state_label.setAccessibleName("Choose a disposition first")
+            self.show_problem("Choose a disposition first (press its number).")
             self.statuses.setFocus()
             return
         self.save_requested.emit(status, self.remark.toPlainText().strip())

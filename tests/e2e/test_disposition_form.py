@@ -51,6 +51,7 @@ def test_ctrl_enter_saves_and_needs_a_status_first(qtbot: Any) -> None:
     qtbot.keyClick(form.remark, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert saved == []
     assert form.state_label.text() == "Choose a disposition first (press its number)."
+    assert form.state_label.accessibleName() == form.state_label.text()
     qtbot.keyClick(form.statuses, Qt.Key.Key_1)
     qtbot.keyClicks(form.remark, "  keen  ")
     qtbot.keyClick(form.remark, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)

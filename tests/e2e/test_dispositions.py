@@ -299,3 +299,17 @@ def test_dismissing_the_card_mid_typing_keeps_the_draft(
         assert notes(sandbox) == []
 
     qloop.run(scenario())
+
+
+def test_a_card_from_before_a_session_restart_still_saves(
+        qloop: QtLoop, qtbot: Any, start_app: Any, sandbox: SandboxThread) -> None:
+    async def scenario() -> None:
+        app = await start_app("--profile", pinned_profile())
+        card, form = await call_and_wrap_up(app, qtbot)
+        assert await app.runtime.restart_session()  # e.g. a setting read at start changed
+        qtbot.keyClick(form.statuses, Qt.Key.Key_4)
+        form.save()
+        await wait_until(lambda: form.state == "sent", 10, "sent through the new session")
+        assert [n["record_id"] for n in notes(sandbox)] == [card.timeline.logid]
+
+    qloop.run(scenario())
