@@ -191,8 +191,10 @@ class DispositionsStore:
         return await self._db.write(dispositions_repo.head_pending)
 
     async def state(self, source: str, record_id: str) -> tuple[RecordState, str]:
-        return await self._db.write(partial(dispositions_repo.record_state, source=source,
-                                            record_id=record_id))
+        # A reader: a long history write on the writer must not hold up what the form shows
+        # (callers await their own writes first, and WAL readers see every commit).
+        return await self._db.read(partial(dispositions_repo.record_state, source=source,
+                                           record_id=record_id))
 
     async def states(self, keys: Sequence[tuple[str, str]]
                      ) -> dict[tuple[str, str], tuple[RecordState, str]]:
