@@ -199,6 +199,8 @@ class DispositionFacade(QObject):
         form = DispositionForm(title, clock=self._clock, started_at=started_at)
         if self._service is not None:
             form.set_statuses([(s.id, s.name) for s in self._service.statuses.value])
+            if not self._service.statuses.value:  # never fetched (offline at sign-in): try now
+                self._spawn(self._service.refresh_statuses())
         writer = _DraftWriter(ref, self, self._service)
         form.edited.connect(writer.edited)
         form.save_requested.connect(lambda status, remark: self._save(ref, form, writer, status,

@@ -63,6 +63,7 @@ class DispositionForm(QFrame):
         self._started_at = clock() if started_at is None else started_at
         self._finished_at: float | None = None
         self._state = "none"
+        self._reason = ""
         self.title = named(QLabel(title), "CallCardStatus")
         self.timer_label = QLabel()
         self.statuses = QListWidget()
@@ -98,6 +99,7 @@ class DispositionForm(QFrame):
         self._shown_text = ""
         self._shown_once = False
         self.set_state("none")
+        self._render_save()
         self._render_timer()
 
     def _layout(self) -> None:
@@ -128,6 +130,7 @@ class DispositionForm(QFrame):
         self._select(chosen)
         self._loading = False
         self._render_save()
+        self.set_state(self._state, self._reason)
 
     def set_values(self, status_id: int | None, remark: str) -> None:
         """Restore a saved draft without echoing it back as an edit."""
@@ -140,8 +143,10 @@ class DispositionForm(QFrame):
         self._render_save()
 
     def set_state(self, state: str, reason: str = "") -> None:
-        self._state = state
+        self._state, self._reason = state, reason
         words = state_words(state, reason)
+        if not self.statuses.count():
+            words += " (the account's statuses are not loaded yet: waiting for the server)"
         self.state_label.setText(f"Disposition: {words}")
         self.state_label.setAccessibleName(f"Disposition state: {words}")
         if state in ("pending", "sent") and self._finished_at is None:

@@ -132,3 +132,15 @@ def test_focus_and_restores_are_not_edits(qtbot: Any) -> None:
     assert edits == []
     qtbot.keyClick(form.statuses, Qt.Key.Key_1)
     assert edits == [(1, "kept")]
+
+
+def test_without_statuses_it_says_so_and_cannot_save(qtbot: Any) -> None:
+    form = DispositionForm("Wrap-up", clock=Clock())
+    qtbot.addWidget(form)
+    form.set_state("none")
+    assert form.state_label.text() == ("Disposition: none (the account's statuses are not "
+                                       "loaded yet: waiting for the server)")
+    assert not form.save_button.isEnabled()
+    form.set_statuses(STATUSES)
+    assert form.state_label.text() == "Disposition: none"
+    assert form.save_button.isEnabled()
