@@ -87,6 +87,7 @@ def _scroll_to(widget: QWidget) -> None:
 class DispositionFacade(QObject):
     counts_changed = Signal(int, int)  # pending, failed
     state_changed = Signal(str, str, str, str)  # source, record id, state, reason
+    locals_changed = Signal()  # some call's local state changed (lists re-render)
 
     def __init__(self, *, clock: Callable[[], float] = time.time,
                  parent: QObject | None = None) -> None:
@@ -104,6 +105,7 @@ class DispositionFacade(QObject):
         self._outbox_refs: list[CallRef] = []
         self.counts = OutboxCounts()
         self._latest: DispositionForm | None = None
+        self._local: dict[Key, tuple[str, str]] = {}  # calls with a local state (lists)
 
     # -- session -------------------------------------------------------------------
     def bind(self, service: Dispositions | None) -> None:
@@ -112,6 +114,8 @@ class DispositionFacade(QObject):
         self._service = service
         if service is None:
             self._counts(OutboxCounts())
+            self._local = {}
+            self.locals_changed.emit()
             return
         self._undo += [
             service.statuses.subscribe(self._statuses),
@@ -121,6 +125,20 @@ class DispositionFacade(QObject):
         ]
         self._counts(service.outbox.counts.value)
         self._statuses(service.statuses.value)
+        self._local = {}
+        self._spawn(self._load_local(service))
+
+    async def _load_local(self, service: Dispositions) -> None:
+        local = await service.local_states()
+        if service is self._service:
+            self._local = {**local, **self._local}  # changes seen meanwhile are newer
+            self.locals_changed.emit()
+
+    def local_words(self, call: CallRow) -> str:
+        """This computer's disposition state of a stored call in words ("" = none)."""
+        ref = ref_for_row(call)
+        found = self._local.get(ref.key) if ref is not None else None
+        return state_words(*found) if found else ""
 
     @property
     def available(self) -> bool:
@@ -281,6 +299,12 @@ class DispositionFacade(QObject):
             return
         for form in self._forms.get((change.source, change.record_id), []):
             form.set_state(change.state, change.reason)
+        key = (change.source, change.record_id)
+        if change.state == "none":
+            self._local.pop(key, None)
+        else:
+            self._local[key] = (change.state, change.reason)
+        self.locals_changed.emit()
         self.state_changed.emit(change.source, change.record_id, change.state, change.reason)
         if self.outbox_list is not None and self.outbox_list.isVisible():
             self._spawn(self._fill_outbox())

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.disposition_facade import DispositionFacade, ref_for_pop, ref_for_row
 from agentapp.qt.history_facade import HistoryFacade
+from agentapp.qt.history_model import DISPOSITION_COLUMN
 from agentapp.qt.pop_facade import PopFacade
 from agentapp.services.dispositions import CallRef
 from agentapp.services.screen_pop import PopInfo
@@ -84,6 +85,8 @@ def install_dispositions(facade: DispositionFacade, window: MainWindow, calls: C
     calls.timeline_changed.connect(lambda tl: facade.timeline_changed(tl, window))
     pops.disposition_hook = facade.from_pop
     history.disposition_hook = facade.from_history
+    history.model.local_disposition = facade.local_words
+    facade.locals_changed.connect(lambda: _rerender_dispositions(history))
     return DispositionLabels(facade, pops, history)
 
 
@@ -104,3 +107,12 @@ def _install_wrap_up_action(window: MainWindow, facade: DispositionFacade) -> QA
         if isinstance(menu, QMenu) and menu_action.text().replace("&", "") == "Call":
             menu.addAction(action)
     return action
+
+
+def _rerender_dispositions(history: HistoryFacade) -> None:
+    """The history table's Disposition column shows local states: redraw that column."""
+    model = history.model
+    rows = model.rowCount()
+    if rows:
+        column = DISPOSITION_COLUMN
+        model.dataChanged.emit(model.index(0, column), model.index(rows - 1, column))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ PAGE = 200
 MAX_PAGES = 40
 COLUMNS = ("Time", "Name", "Number", "Kind", "Outcome", "Duration", "Line", "Disposition",
            "Remark")
+DISPOSITION_COLUMN = COLUMNS.index("Disposition")
 SORT_KEYS = ("time", "name", "number", "kind", "outcome", "duration", "did", None, None)
 KIND_WORDS = {"incoming": "Incoming", "outgoing": "Outgoing", "c2c": "Click-to-call",
               "dialer": "Dialer", "masked": "Masked"}
@@ -78,6 +80,9 @@ class HistoryTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[HistoryRow]] = OrderedDict()
         self._loading: dict[int, asyncio.Task[None]] = {}
         self._generation = 0
+        # Issue 10: this computer's disposition state in words ("" = none), next to the
+        # server's value in the Disposition column.
+        self.local_disposition: Callable[[CallRow], str] | None = None
         self._count_task: asyncio.Task[None] | None = None
         self.loaded = asyncio.Event()  # set once the count for the current query is in
 
@@ -156,6 +161,9 @@ class HistoryTableModel(QAbstractTableModel):
         if row is None:
             return "…" if index.column() == 0 else ""
         text = cell(row, index.column())
+        if index.column() == DISPOSITION_COLUMN and self.local_disposition is not None:
+            local = self.local_disposition(row.call)
+            text = f"{text} ({local})" if text and local else (local or text)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{COLUMNS[index.column()]}: {text or 'none'}"
         return text

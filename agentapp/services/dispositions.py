@@ -136,6 +136,10 @@ class Dispositions:
     async def state(self, ref: CallRef) -> tuple[RecordState, str]:
         return await self._store.dispositions.state(ref.source, ref.record_id)
 
+    async def local_states(self) -> dict[tuple[str, str], tuple[RecordState, str]]:
+        """Every call with a draft or a saved disposition on this computer, and its state."""
+        return await self._store.dispositions.local_states()
+
     async def undelivered(self) -> list[CallRef]:
         """Calls whose saved disposition is waiting or failed, oldest first."""
         items = await self._store.dispositions.items(["pending", "failed"])

@@ -297,3 +297,15 @@ def make_due(conn: sqlite3.Connection, now: int) -> int:
             "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?",
             (now, now))
     return cursor.rowcount
+
+
+def local_states(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[RecordState, str]]:
+    """Every call with a local disposition state (drafts, queued, sent, failed), for lists."""
+    states: dict[tuple[str, str], tuple[RecordState, str]] = {}
+    rows = conn.execute("SELECT source, record_id, state, reason FROM outbox ORDER BY seq")
+    for source, record_id, state, reason in rows:
+        states[(source, record_id)] = (state, reason)  # the latest item wins
+    for source, record_id in conn.execute(
+            "SELECT source, record_id FROM disposition_drafts WHERE state = 'editing'"):
+        states[(source, record_id)] = ("draft", "")
+    return states

@@ -200,6 +200,9 @@ class DispositionsStore:
                      ) -> dict[tuple[str, str], tuple[RecordState, str]]:
         return await self._db.read(partial(dispositions_repo.record_states, keys=list(keys)))
 
+    async def local_states(self) -> dict[tuple[str, str], tuple[RecordState, str]]:
+        return await self._db.read(dispositions_repo.local_states)
+
     def now(self) -> int:
         """The store's clock (outbox due times are compared with it)."""
         return self._db.now()

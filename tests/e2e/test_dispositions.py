@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from qt_async import QtLoop, wait_until
 
 from agentapp.core.call import Phase
+from agentapp.qt.history_model import DISPOSITION_COLUMN
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.dispositions import CallRef
@@ -229,9 +230,14 @@ def test_disposition_required_before_the_next_call_even_after_a_restart(
         form = window.form
         await wait_until(lambda: form.statuses.count() == 7, 5, "statuses")
         qtbot.keyClick(form.statuses, Qt.Key.Key_6)
+        await wait_until(lambda: history.model.index(row, DISPOSITION_COLUMN).data()
+                         .endswith("draft, not saved yet"), 5, "the draft in the table")
         qtbot.keyClick(form.statuses, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         await wait_until(lambda: form.state == "sent", 10, "sent")
         await wait_until(lambda: "(sent)" in view.disposition_button.text(), 5, "history label")
+        cell = history.model.index(row, DISPOSITION_COLUMN)
+        await wait_until(lambda: str(cell.data()).endswith("sent"), 5, "the table's column")
+        assert cell.data(Qt.ItemDataRole.AccessibleTextRole).startswith("Disposition: ")
         await wait_until(lambda: again.runtime.services.dispositions.gate.value is None, 5,
                          "the gate opened")
         again.window.dial.show_message("")
