@@ -27,14 +27,14 @@ from agentapp.services.call_lookup import CallLookup
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor, ConnState
 from agentapp.services.dialing import DialingService
+from agentapp.services.disposition_outbox import DispositionOutbox
+from agentapp.services.dispositions import Dispositions
 from agentapp.services.event_source import (
     EventSource,
     LiveState,
     PollingSource,
     intake_sink,
 )
-from agentapp.services.disposition_outbox import DispositionOutbox
-from agentapp.services.dispositions import Dispositions
 from agentapp.services.history_session import HistoryServices, open_history
 from agentapp.services.observable import Observable
 from agentapp.services.recent_calls import RecentCalls
