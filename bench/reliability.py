@@ -78,7 +78,7 @@ class Worker:
                 return got
 
     def events_so_far(self) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         while True:
             try:
                 got = self._events.get_nowait()

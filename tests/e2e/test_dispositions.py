@@ -1,32 +1,28 @@
 """Dispositions in the real app against the sandbox: wrap-up on the card, pops, history,
 the badge, quitting with items not sent, and "disposition before the next call".
 
-Calling hours are pinned to the whole day (settings written before start), so
+The harness pins calling hours and the app's local time (tests/e2e/conftest.py), so
 nothing depends on the hour the suite runs at.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
-from qt_async import QtLoop, wait_until
 
 from agentapp.core.call import Phase
 from agentapp.qt.history_model import DISPOSITION_COLUMN
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.dispositions import CallRef
-from agentapp.settings import (
-    DIAL_CALLING_HOURS_END,
-    DIAL_CALLING_HOURS_START,
-    DISPOSITION_REQUIRED,
-    Settings,
-)
+from agentapp.settings import DISPOSITION_REQUIRED, Settings
 from agentapp.ui.disposition_form import DispositionForm
+from testkit.apps import new_profile
+from testkit.qt_loop import QtLoop
+from testkit.waiting import wait_until
 
 CUSTOMER = "9876543210"
 NOTE_PATH = "/api/update_call_note"
@@ -38,10 +34,9 @@ def sandbox_config() -> SandboxConfig:
 
 
 def pinned_profile(*, require: bool = False) -> str:
-    profile = "disp-" + uuid.uuid4().hex[:8]
+    """A fresh profile with the "disposition before the next call" rule set as asked."""
+    profile = new_profile("disp")
     settings = Settings.for_profile(profile)
-    settings.set(DIAL_CALLING_HOURS_START, "00:00")
-    settings.set(DIAL_CALLING_HOURS_END, "00:00")  # equal: no restriction
     settings.set(DISPOSITION_REQUIRED, require)
     settings.save()
     return profile
@@ -170,7 +165,7 @@ def test_quitting_with_pending_asks_and_they_are_sent_at_the_next_start(
         app.window.quit_requested.emit()  # Ctrl+Q / the window's close button
         await wait_until(lambda: message_box(app) is not None, 5, "the question")
         box = message_box(app)
-        assert box is not None and box.parent() is app.window
+        assert box is not None and box in app.window.findChildren(QMessageBox)
         assert box.text() == ("1 disposition waiting to send: kept on this computer and sent "
                               "the next time you start the app.\n\nQuit anyway?")
         box.button(QMessageBox.StandardButton.No).click()
@@ -180,6 +175,7 @@ def test_quitting_with_pending_asks_and_they_are_sent_at_the_next_start(
         await wait_until(lambda: message_box(app) is not None, 5, "the question again")
         message_box(app).button(QMessageBox.StandardButton.Yes).click()  # type: ignore[union-attr]
         await wait_until(lambda: app.task.done(), 10, "the app to quit")
+        await app.stop()  # releases the instance socket for the restart below
         assert notes(sandbox) == []
         sandbox.control("POST", "/_sandbox/faults", {})
         again = await start_app("--profile", profile)

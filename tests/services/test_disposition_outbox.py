@@ -18,7 +18,8 @@ from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.disposition_outbox import Backoff, DispositionOutbox, RecordChange
 from agentapp.services.dispositions import CallRef, Dispositions
 from agentapp.store import Store, open_store
-from tests.services.services_support import ivr_client, wait_until
+from testkit.sandbox import ivr_client
+from testkit.waiting import wait_until
 from tests.store.store_support import FakeClock
 
 NOTE_PATH = "/api/update_call_note"
