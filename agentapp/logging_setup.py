@@ -12,6 +12,7 @@ import logging.handlers
 import re
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -73,6 +74,51 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = self._redact(record.stack_info)
         return True
+
+
+class RepeatThrottle(logging.Filter):
+    """Lets ``burst`` records of one kind through per ``interval_s``; counts the rest.
+
+    A flood of one error (a client hammering the webhook receiver) must not
+    push everything else out of the rotated logs: the kind is the logger,
+    level and first line of the message template; the first record of a kind
+    let through after a quiet spell says how many were dropped before it.
+    Put it on a logger (``attach``), so it sees only that logger's records.
+    """
+
+    def __init__(self, *, interval_s: float = 60.0, burst: int = 5,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._interval = interval_s
+        self._burst = burst
+        self._clock = clock
+        self._kinds: dict[tuple[str, int, str], list[float]] = {}  # [window start, passed, dropped]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = self._clock()
+        kind = (record.name, record.levelno, str(record.msg).split("\n", 1)[0][:120])
+        state = self._kinds.get(kind)
+        if state is None or now - state[0] >= self._interval:
+            dropped = int(state[2]) if state else 0
+            if len(self._kinds) > 1000:  # many distinct kinds: forget the old ones
+                self._kinds.clear()
+            self._kinds[kind] = [now, 1, 0]
+            if dropped:
+                record.msg = f"{record.msg} [{dropped} similar record(s) dropped before this]"
+            return True
+        if state[1] < self._burst:
+            state[1] += 1
+            return True
+        state[2] += 1
+        return False
+
+    def attach(self, *loggers: logging.Logger) -> None:
+        for logger in loggers:
+            logger.addFilter(self)
+
+    def detach(self, *loggers: logging.Logger) -> None:
+        for logger in loggers:
+            logger.removeFilter(self)
 
 
 def configure_logging(

@@ -8,11 +8,16 @@ anything we cannot act on raises ``BadEvent`` so the receiver answers 400.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from agentapp.core.call import CallEvent, EventKind, Leg
+
+MAX_TEXT = 2048  # characters in one field (a recording URL is the longest real one)
+MAX_ID_DIGITS = 24  # logid / recordid
+MAX_DURATION_S = 10**7  # ~116 days: anything longer is not a call
 
 
 class BadEvent(ValueError):
@@ -117,23 +122,37 @@ def _record(body: Mapping[str, Any]) -> CallRecordNotice:
 
 
 def _value(body: Mapping[str, Any], key: str) -> str:
-    """A field as stripped text; form bodies may carry lists, JSON may carry ints."""
+    """A field as stripped, bounded text; lists (form style) give their first item.
+
+    Only text and numbers count: anything else (objects, booleans, nested lists)
+    reads as absent. Over ``MAX_TEXT`` characters is a ``BadEvent``, not a 500.
+    """
     raw = body.get(key)
     if isinstance(raw, list | tuple):
         raw = raw[0] if raw else None
-    if raw is None or isinstance(raw, dict | bool):
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    return str(raw).strip()
+    if isinstance(raw, int) and abs(raw) >= 10**MAX_ID_DIGITS:
+        raise BadEvent(f"{key} is too long")
+    if isinstance(raw, float):
+        if not math.isfinite(raw) or abs(raw) >= 10**MAX_ID_DIGITS:
+            raise BadEvent(f"{key} is out of range")
+        if raw.is_integer():
+            raw = int(raw)
+    text = str(raw).strip()
+    if len(text) > MAX_TEXT:
+        raise BadEvent(f"{key} is too long")
+    return text
 
 
 def _id(body: Mapping[str, Any], key: str) -> str:
     text = _value(body, key).lstrip("+")
     if not text:
         return ""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise BadEvent(f"{key} is not a number")
+    if len(text) > MAX_ID_DIGITS:
+        raise BadEvent(f"{key} is too long")
     return str(int(text))
 
 
@@ -141,10 +160,15 @@ def _int(body: Mapping[str, Any], key: str) -> int | None:
     text = _value(body, key)
     if not text:
         return None
+    if len(text) > MAX_ID_DIGITS:
+        raise BadEvent(f"{key} is too long")
     try:
-        return max(0, int(float(text)))
-    except (ValueError, OverflowError):  # "inf", "1e400": not a duration we can use
+        value = float(text)
+    except ValueError:
         raise BadEvent(f"{key} is not a number") from None
+    if not math.isfinite(value) or value > MAX_DURATION_S:
+        raise BadEvent(f"{key} is out of range")
+    return max(0, int(value))
 
 
 def _flag(body: Mapping[str, Any], key: str) -> bool:

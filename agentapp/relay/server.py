@@ -10,36 +10,47 @@ from __future__ import annotations
 
 import logging
 import secrets
-import socket
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from agentapp.core.events import BadEvent
+from agentapp.logging_setup import RepeatThrottle
 from agentapp.relay.config import RelayConfig
 from agentapp.relay.metrics import RelayMetrics
 from agentapp.relay.publisher import JetStreamPublisher, Unavailable
 from agentapp.services.event_source_subjects import route
+from agentapp.services.replay_window import ReplayWindow
 from agentapp.services.webhook_receiver import (
     HOOK_PREFIX,
+    AlreadyDelivered,
     DeliveryRefused,
     decode_body,
     read_delivery,
+    release_logs,
+    throttle_logs,
 )
 
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from agentapp.services.hook_listener import HookLimits
+
 log = logging.getLogger(__name__)
 
-_REFUSAL_REASONS = {404: "path", 405: "method", 413: "size", 401: "signature"}
+_REFUSAL_REASONS = {404: "path", 405: "method", 413: "size", 401: "signature",
+                    408: "slow", 415: "content_type"}
 
 
 class RelayServer:
     def __init__(self, config: RelayConfig, *, clock: Callable[[], float] = time.time,
-                 publisher: JetStreamPublisher | None = None) -> None:
+                 publisher: JetStreamPublisher | None = None,
+                 limits: HookLimits | None = None) -> None:
         self._config = config
         self._clock = clock
+        self._limits = limits
+        self._replays = ReplayWindow()
+        self._throttle: RepeatThrottle | None = None
         self._publisher = publisher or JetStreamPublisher(config)
         self._path_token = config.path_token or secrets.token_urlsafe(24)
         self._runner: web.AppRunner | None = None
@@ -63,16 +74,16 @@ class RelayServer:
         """Listen, start connecting to NATS; returns the base URL."""
         from aiohttp import web
 
+        from agentapp.services.hook_listener import HookLimits, start_listener
+
+        self._limits = self._limits or HookLimits()
         app = web.Application(client_max_size=self._config.max_body)
         app.router.add_get("/healthz", self._health)
         app.router.add_get("/metrics", self._metrics)
         app.router.add_route("*", "/{tail:.*}", self._hook)
-        runner = web.AppRunner(app, access_log=None)  # access logs would carry the path
-        await runner.setup()
-        sock = socket.create_server((self._config.host, self._config.port))
-        await web.SockSite(runner, sock).start()
-        self._runner = runner
-        port = int(sock.getsockname()[1])
+        self._runner, _, port = await start_listener(app, self._config.host, self._config.port,
+                                                      self._limits)
+        self._throttle = throttle_logs(self._clock)
         self.base_url = (self._config.public_url or f"http://{self._config.host}:{port}"
                          ).rstrip("/")
         self._publisher.start()
@@ -84,6 +95,9 @@ class RelayServer:
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+        if self._throttle is not None:
+            release_logs(self._throttle)
+            self._throttle = None
         await self._publisher.stop()
 
     async def _health(self, request: web.Request) -> web.Response:
@@ -107,10 +121,14 @@ class RelayServer:
         try:
             body = await read_delivery(request, self.hook_path, max_body=self._config.max_body,
                                        secret=self._config.webhook_secret or None,
-                                       now=self._clock())
-            routed = route(self._config.account, decode_body(body, request.content_type),
-                           received_at=self._clock())
+                                       now=self._clock(), replays=self._replays,
+                                       body_timeout_s=self._limits.body_timeout_s
+                                       if self._limits else 10.0)
+            routed = route(self._config.account, decode_body(body), received_at=self._clock())
             duplicate = await self._publisher.publish(routed)
+        except AlreadyDelivered:  # a replayed signature: no second publish
+            self.metrics.rejected["replay"] += 1
+            return web.json_response({"ok": True, "duplicate": True})
         except DeliveryRefused as exc:
             self.metrics.rejected[_REFUSAL_REASONS.get(exc.status, "other")] += 1
             return web.json_response({"ok": False, "error": exc.message}, status=exc.status)

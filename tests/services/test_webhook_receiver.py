@@ -59,7 +59,10 @@ def test_signed_events_and_records_are_routed() -> None:
         record = {"recordid": "5", "call_type": "c2c", "call_status": "answered"}
         form = "&".join(f"{k}={v}" for k, v in record.items()).encode()
         headers = signed(form) | {"Content-Type": "application/x-www-form-urlencoded"}
-        assert post(url, form, headers).status_code == 200
+        assert post(url, form, headers).status_code == 415  # JSON only (issue 16, item 8)
+        as_json = json.dumps(record).encode()
+        headers = signed(as_json) | {"Content-Type": "application/json; charset=UTF-8"}
+        assert post(url, as_json, headers).status_code == 200
 
     fed, records = run_with_receiver(check)
     assert [(e.kind, e.logid, e.source) for e in fed] == [(EventKind.RING, "5", "webhook")]
