@@ -27,6 +27,7 @@ from agentapp.services.webhook_receiver import (
     DeliveryRefused,
     decode_body,
     read_delivery,
+    release_claim,
     release_logs,
     throttle_logs,
 )
@@ -124,8 +125,13 @@ class RelayServer:
                                        now=self._clock(), replays=self._replays,
                                        body_timeout_s=self._limits.body_timeout_s
                                        if self._limits else 10.0)
-            routed = route(self._config.account, decode_body(body), received_at=self._clock())
-            duplicate = await self._publisher.publish(routed)
+            try:
+                routed = route(self._config.account, decode_body(body),
+                               received_at=self._clock())
+                duplicate = await self._publisher.publish(routed)
+            except BaseException:
+                release_claim(request, self._replays)
+                raise
         except AlreadyDelivered:  # a replayed signature: no second publish
             self.metrics.rejected["replay"] += 1
             return web.json_response({"ok": True, "duplicate": True})

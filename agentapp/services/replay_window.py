@@ -5,7 +5,9 @@ timestamp, so a captured delivery could be posted again during that time.
 Remembering each accepted signature until its timestamp has left the window
 is enough to recognise every such replay; after that, ``signature.verify``
 refuses it anyway. What a repeat gets is the caller's choice (see
-docs/security.md: 200 without effect).
+docs/security.md: 200 without effect). A delivery that failed after its claim
+(503 while the event store is down, a bug) is ``release``d, so the sender's
+retry of the very same request is processed, not mistaken for a replay.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from agentapp.core import signature
 
 
 class ReplayWindow:
-    """``first_time(sig, ts, now)``: True once per signature while it can still verify."""
+    """``claim(sig, ts, now)``: True once per signature while it can still verify."""
 
     def __init__(self, tolerance_s: float = signature.DEFAULT_TOLERANCE_S,
                  max_entries: int = 100_000) -> None:
@@ -29,15 +31,19 @@ class ReplayWindow:
     def __len__(self) -> int:
         return len(self._seen)
 
-    def first_time(self, signature_header: str, timestamp: int, now: float) -> bool:
+    def claim(self, signature_header: str, timestamp: int, now: float) -> bool:
         self._forget_expired(now)
-        key = hashlib.blake2b(signature_header.strip().encode(), digest_size=16).digest()
+        key = _key(signature_header)
         if key in self._seen:
             return False
         self._seen[key] = timestamp + self._tolerance
         if len(self._seen) > self._max:  # bounded memory: the oldest goes first
             self._seen.popitem(last=False)
         return True
+
+    def release(self, signature_header: str) -> None:
+        """Forget a claim whose delivery was not processed (the retry must count)."""
+        self._seen.pop(_key(signature_header), None)
 
     def _forget_expired(self, now: float) -> None:
         # Entries arrive in roughly timestamp order; a few out-of-order ones just
@@ -47,3 +53,7 @@ class ReplayWindow:
             if expires >= now:
                 return
             del self._seen[key]
+
+
+def _key(signature_header: str) -> bytes:
+    return hashlib.blake2b(signature_header.strip().encode(), digest_size=16).digest()

@@ -142,9 +142,13 @@ class WebhookReceiver:
                                        max_body=self._max_body, secret=self._secret,
                                        now=self._clock(), replays=self._replays,
                                        body_timeout_s=self._body_timeout())
-            payload = decode_body(body)
-            self.verified.emit(payload)
-            self._on_payload(payload)
+            try:
+                payload = decode_body(body)
+                self.verified.emit(payload)
+                self._on_payload(payload)
+            except BaseException:
+                release_claim(request, self._replays)
+                raise
         except AlreadyDelivered:
             self.duplicates += 1
             return _json({"ok": True, "duplicate": True})
@@ -214,9 +218,14 @@ async def read_delivery(request: web.Request, expected_path: str, *, max_body: i
     if not signature.verify(secret, body, stamp, signed, now=now):
         raise DeliveryRefused(401, "bad signature")
     assert stamp is not None and signed is not None  # verify() refuses missing headers
-    if replays is not None and not replays.first_time(signed, int(stamp), now):
+    if replays is not None and not replays.claim(signed, int(stamp), now):
         raise AlreadyDelivered()
     return body
+
+
+def release_claim(request: web.Request, replays: ReplayWindow) -> None:
+    """Undo ``read_delivery``'s claim when the delivery then failed (its retry must count)."""
+    replays.release(request.headers.get(signature.SIGNATURE_HEADER, ""))
 
 
 class EventIntake:

@@ -29,8 +29,9 @@ def ring(logid: int = 7001, ext: str = "2101", seq: int = 1, event: str = "ring"
             "client_no": "9876543210", "timestamp": "2026-11-26 10:00:03", **extra}
 
 
-def signed(body: bytes, secret: str = SECRET) -> dict[str, str]:
-    return {"Content-Type": "application/json", **signed_headers(secret, int(time.time()), body)}
+def signed(body: bytes, secret: str = SECRET, at: int | None = None) -> dict[str, str]:
+    stamp = int(time.time()) if at is None else at
+    return {"Content-Type": "application/json", **signed_headers(secret, stamp, body)}
 
 
 @asynccontextmanager
@@ -48,9 +49,9 @@ async def running_relay(urls: list[str], **overrides: Any) -> AsyncIterator[Rela
 
 
 async def post(session: aiohttp.ClientSession, url: str, payload: dict[str, Any],
-               secret: str | None = SECRET) -> tuple[int, dict[str, Any]]:
+               secret: str | None = SECRET, at: int | None = None) -> tuple[int, dict[str, Any]]:
     body = json.dumps(payload).encode()
-    headers = signed(body, secret) if secret else {"Content-Type": "application/json"}
+    headers = signed(body, secret, at) if secret else {"Content-Type": "application/json"}
     async with session.post(url, data=body, headers=headers) as answer:
         return answer.status, await answer.json(content_type=None)
 
