@@ -42,6 +42,7 @@ class ConnectionCap:
             raise ValueError("the connection cap must be at least 1")
         self.limit = limit
         self.open = 0
+        self.peak = 0  # most connections open at once (for tests and diagnostics)
         self.refused = 0
 
     def wrap(self, make: Callable[[], asyncio.BaseProtocol]) -> Callable[[], asyncio.BaseProtocol]:
@@ -54,6 +55,7 @@ class ConnectionCap:
                 self.refused += 1
                 return _Refused()
             self.open += 1
+            self.peak = max(self.peak, self.open)
             return _Counted(self, make())
 
         return factory
@@ -120,7 +122,9 @@ async def start_listener(app: web.Application, host: str, port: int,
                          limits: HookLimits) -> tuple[web.AppRunner, CappedSite, int]:
     """Serve ``app`` on ``host:port`` under ``limits``; returns runner, site and the port."""
     runner = web.AppRunner(app, access_log=None,  # access logs would carry the secret path
-                           keepalive_timeout=limits.idle_timeout_s)
+                           keepalive_timeout=limits.idle_timeout_s,
+                           # after an early answer (408, 413), drain the rest no longer than this
+                           lingering_time=limits.body_timeout_s)
     await runner.setup()
     sock = socket.create_server((host, port))
     site = CappedSite(runner, sock, ConnectionCap(limits.max_connections))

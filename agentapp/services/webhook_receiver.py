@@ -31,7 +31,7 @@ from agentapp.services.replay_window import ReplayWindow
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from agentapp.services.hook_listener import HookLimits
+    from agentapp.services.hook_listener import ConnectionCap, HookLimits
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ class WebhookReceiver:
         self._throttle: RepeatThrottle | None = None
         self._replays = ReplayWindow()
         self.duplicates = 0
+        self.connections: ConnectionCap | None = None  # while listening
         self.url = ""
         self.deliveries = 0
         self.last_delivery_at: float | None = None
@@ -112,8 +113,9 @@ class WebhookReceiver:
         self._limits = self._limits or HookLimits()
         app = web.Application(client_max_size=self._max_body)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner, _, port = await start_listener(app, self._host, self._port,
-                                                      self._limits)
+        self._runner, site, port = await start_listener(app, self._host, self._port,
+                                                         self._limits)
+        self.connections = site.cap
         self._throttle = throttle_logs(self._clock)
         base = (self._public_url or f"http://{self._host}:{port}").rstrip("/")
         self.url = f"{base}{HOOK_PREFIX}{self._path_token}"
@@ -206,11 +208,9 @@ async def read_delivery(request: web.Request, expected_path: str, *, max_body: i
         raise DeliveryRefused(413, "body too large")
     try:
         async with asyncio.timeout(body_timeout_s):
-            body = await request.content.read(max_body + 1)
+            body = await _read_body(request, max_body)
     except TimeoutError:
         raise DeliveryRefused(408, "body not received in time") from None
-    if len(body) > max_body:
-        raise DeliveryRefused(413, "body too large")
     if secret is None:
         return body
     stamp = request.headers.get(signature.TIMESTAMP_HEADER)
@@ -221,6 +221,18 @@ async def read_delivery(request: web.Request, expected_path: str, *, max_body: i
     if replays is not None and not replays.claim(signed, int(stamp), now):
         raise AlreadyDelivered()
     return body
+
+
+async def _read_body(request: web.Request, max_body: int) -> bytes:
+    """The whole body (``read(n)`` returns what has arrived so far), at most ``max_body``."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.read(max_body + 1 - size):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_body:
+            raise DeliveryRefused(413, "body too large")
+    return b"".join(chunks)
 
 
 def release_claim(request: web.Request, replays: ReplayWindow) -> None:
