@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public-url", default="", metavar="URL",
                    help="base URL the provider reaches (e.g. behind a TLS proxy)")
     p.add_argument("--replicas", type=int, default=1, help="stream replicas (3 in a cluster)")
+    p.add_argument("--max-connections", type=int, default=512, metavar="N",
+                   help="concurrent provider connections; more are reset (default 512, "
+                        "keep well below the process's descriptor limit)")
     p.add_argument("--log-level", default="INFO")
     sub = p.add_subparsers(dest="command")
     perms = sub.add_parser("permissions", help="print a NATS authorization block")
@@ -71,7 +74,7 @@ def config_from_args(ns: argparse.Namespace, env: dict[str, str]) -> RelayConfig
     return RelayConfig(account=ns.account, nats_urls=urls, host=host, port=port,
                        public_url=ns.public_url, replicas=ns.replicas,
                        path_token=found["path_token"], webhook_secret=found["webhook_secret"],
-                       nats_creds=found["nats_creds"])
+                       nats_creds=found["nats_creds"], max_connections=ns.max_connections)
 
 
 async def serve(config: RelayConfig, out: object = sys.stdout) -> None:

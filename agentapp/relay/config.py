@@ -28,6 +28,9 @@ class RelayConfig:
     max_age_s: float = 86400.0
     publish_timeout_s: float = 2.0
     max_body: int = 64 * 1024
+    # A relay serves a whole account (the desktop receiver caps at 64): room for a
+    # provider's parallel deliveries, still well below a 1,024-descriptor limit.
+    max_connections: int = 512
 
     def __post_init__(self) -> None:
         check_account(self.account)

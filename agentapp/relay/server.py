@@ -35,7 +35,7 @@ from agentapp.services.webhook_receiver import (
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from agentapp.services.hook_listener import HookLimits
+    from agentapp.services.hook_listener import ConnectionCap, HookLimits
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class RelayServer:
         self._limits = limits
         self._replays = ReplayWindow()
         self._throttle: RepeatThrottle | None = None
+        self.connections: ConnectionCap | None = None  # while listening
         self._publisher = publisher or JetStreamPublisher(config)
         self._path_token = config.path_token or secrets.token_urlsafe(24)
         self._runner: web.AppRunner | None = None
@@ -77,13 +78,14 @@ class RelayServer:
 
         from agentapp.services.hook_listener import HookLimits, start_listener
 
-        self._limits = self._limits or HookLimits()
+        self._limits = self._limits or HookLimits(max_connections=self._config.max_connections)
         app = web.Application(client_max_size=self._config.max_body)
         app.router.add_get("/healthz", self._health)
         app.router.add_get("/metrics", self._metrics)
         app.router.add_route("*", "/{tail:.*}", self._hook)
-        self._runner, _, port = await start_listener(app, self._config.host, self._config.port,
-                                                      self._limits)
+        self._runner, site, port = await start_listener(app, self._config.host,
+                                                         self._config.port, self._limits)
+        self.connections = site.cap
         self._throttle = throttle_logs(self._clock)
         self.base_url = (self._config.public_url or f"http://{self._config.host}:{port}"
                          ).rstrip("/")

@@ -56,6 +56,9 @@ def test_relay_cli_reads_secrets_from_the_environment_only() -> None:
     assert config.nats_urls == ("nats://a:1", "nats://b:2", "nats://c:3")
     assert (config.host, config.port, config.webhook_secret) == ("0.0.0.0", 8090, "whsec-x")
     assert "whsec-x" not in repr(config) and "relay:pw" not in repr(config)
+    assert config.max_connections == 512
+    capped = build_parser().parse_args(["--account", "acme", "--max-connections", "100"])
+    assert config_from_args(capped, {}).max_connections == 100
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--account", "acme", "--secret", "x"])
     with pytest.raises(ValueError):

@@ -182,6 +182,7 @@ def test_the_relay_reads_deliveries_with_the_same_bounds() -> None:
     async def scenario() -> None:
         relay = RelayServer(config)
         await relay.start()
+        assert relay.connections is not None and relay.connections.limit == 512
         try:
             async with httpx.AsyncClient(timeout=10) as http:
                 for name, body in HOSTILE.items():
