@@ -61,15 +61,19 @@ def test_failed_refresh_keeps_rows_and_says_how_old(qloop: QtLoop, start_app: St
         await wait_until(lambda: panel.freshness.text().startswith("Updated "), 10, "loaded")
         count = panel.extensions.rowCount()
         app.sandbox.control("POST", "/_sandbox/faults", {"error_rate": 1.0, "error_status": 500})
+        await wait_until(lambda: panel.refresh.isEnabled(), 10, "refresh available")
         panel.refresh.click()
-        await wait_until(lambda: "Could not refresh" in panel.freshness.text(), 10, "stale")
+        await wait_until(lambda: "Could not refresh" in panel.freshness.text(), 20, "stale")
         assert panel.freshness.text().startswith("⚠ ")
         assert "Showing data from " in panel.freshness.text() and " ago)" in panel.freshness.text()
         assert panel.freshness.accessibleName().startswith("Data freshness: Could not refresh")
         assert panel.extensions.rowCount() == count  # old rows kept, not wiped
         app.sandbox.control("POST", "/_sandbox/faults", {})
+        # A refresh still in flight (the background one, under load) keeps the button
+        # disabled; a click then would do nothing.
+        await wait_until(lambda: panel.refresh.isEnabled(), 10, "refresh available")
         panel.refresh.click()
-        await wait_until(lambda: panel.freshness.text().startswith("Updated "), 10, "fresh")
+        await wait_until(lambda: panel.freshness.text().startswith("Updated "), 20, "fresh")
         assert panel.refresh.isEnabled()
         panel.close()
     qloop.run(scenario())

@@ -224,18 +224,27 @@ def test_server_errors_retry_then_recover(sandbox: SandboxThread, tmp_path: Path
     async def scenario() -> None:
         store = await open_store(tmp_path / "s.sqlite3")
         delays: list[float] = []
+        # The state while each backoff sleep starts (read later, it may already be the
+        # next attempt's "syncing").
+        during: list[tuple[str, str]] = []
+
+        async def backoff(seconds: float) -> None:
+            status = sync.status.value
+            during.append((status.phase, status.detail))
+            await _record(delays, seconds)
+
         async with ivr_client(sandbox) as api:
             sync = HistorySync(api, store, clock=sim_clock(sandbox),
                                settings=SyncSettings(backfill_days=31, retry_first_s=1),
-                               sleep=lambda s: _record(delays, s))
+                               sleep=backoff)
             await asyncio.to_thread(sandbox.control, "POST", "/_sandbox/faults",
                                     {"error_rate": 1.0, "error_status": 500})
             sync.start()
             try:
                 await wait_until(lambda: len(delays) >= 3)
-                status = sync.status.value
-                assert status.phase == "retrying"
-                assert status.detail.startswith("Sync failed: The IVR Solutions server had a")
+                for phase, detail in during[:3]:
+                    assert phase == "retrying"
+                    assert detail.startswith("Sync failed: The IVR Solutions server had a")
                 assert delays[:3] == [1, 2, 4]
                 await asyncio.to_thread(sandbox.control, "POST", "/_sandbox/faults", {})
                 await wait_until(lambda: sync.status.value.phase == "idle"
