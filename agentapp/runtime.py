@@ -433,6 +433,17 @@ class AppRuntime:
     async def _shutdown(self) -> None:
         if self.window is not None:
             self._settings.set(UI_GEOMETRY, bytes(self.window.saveGeometry().data()))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            # Qt stopped the loop under us (the X or Wayland connection was lost): nothing
+            # async can run any more. Keep the settings; drafts and the outbox are already
+            # on disk, and the next start resumes them.
+            self._settings.save()
+            log.warning("the display connection was lost: quitting without the usual "
+                        "shutdown (nothing is lost; unsent items go at the next start)")
+            return
+        if self.window is not None:
             await self._settings.asave()
         if self.window is not None:
             await self.audio.aclose()
