@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
 from agentapp.core.call import CallTimeline
+from agentapp.core.phone_text import find_numbers, no_number_message
 from agentapp.core.session import Session
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
@@ -83,12 +84,15 @@ class MainWindowBinding(QObject):
         self._window.dial.show_message(message)
 
     def dial_clipboard(self) -> None:
-        text = QGuiApplication.clipboard().text().strip()
-        if not text:
-            self._window.dial.show_message("The clipboard holds no number to dial.")
-            return
-        self._window.dial.number.setText(text)
-        self.dial(text)
+        """The number in the copied text: one dials, several are offered, none is said."""
+        text = QGuiApplication.clipboard().text()
+        found = find_numbers(text, self._window.dial.region)
+        if not found:
+            self._window.dial.show_message(no_number_message(text))
+        elif len(found) == 1:
+            self.dial(found[0].number.display())
+        else:
+            self._window.choose_number(found, "call", self.dial)
 
     def _confirm(self, target: str, title: str, question: str) -> None:
         """Asked on the main window, default No; only a Yes dials."""

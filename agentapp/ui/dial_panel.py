@@ -7,8 +7,8 @@ facade; this widget only asks.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from agentapp.core.phone import InvalidNumber, parse_dial_target, strip_invisible
+from agentapp.core.phone_text import FoundNumber, find_numbers
 from agentapp.ui.style import named, set_tone
 
 _KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "+")
@@ -29,6 +30,7 @@ _KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "+")
 class DialPanel(QWidget):
     dial_requested = Signal(str)
     clipboard_requested = Signal()
+    numbers_pasted = Signal(list)  # several FoundNumber in pasted text: the agent picks one
 
     def __init__(self, region: str = "IN", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,10 +41,15 @@ class DialPanel(QWidget):
         self.number.setClearButtonEnabled(True)
         self.number.returnPressed.connect(self._request)
         self.number.textChanged.connect(self._text_changed)
+        self.number.installEventFilter(self)
         self.preview = QLabel()
+        # A long refusal wraps inside the panel instead of widening the window.
+        self.preview.setWordWrap(True)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.preview.setAccessibleName("Number check")
         self.message = named(QLabel(), "Message")
         self.message.setWordWrap(True)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.message.setAccessibleName("Dialing message")
         self.call_button = named(QPushButton("Call"), "CallButton")
         self.call_button.setAccessibleName("Call")
@@ -79,6 +86,34 @@ class DialPanel(QWidget):
         box.addLayout(actions)
         box.addWidget(self.message)
         box.addStretch(1)
+
+    @property
+    def region(self) -> str:
+        return self._region
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Paste into the number field: a number inside text ("mob: +91-99887 76655")
+        is taken out of it; several are offered as a choice; anything else pastes
+        as usual (and the check line says what is wrong with it)."""
+        if (watched is self.number and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Paste)):
+            return self._paste_numbers(QGuiApplication.clipboard().text())
+        return super().eventFilter(watched, event)
+
+    def _paste_numbers(self, text: str) -> bool:
+        """True when the paste was handled here (the text held one or more numbers)."""
+        try:
+            parse_dial_target(text, region=self._region)
+        except InvalidNumber:
+            pass
+        else:
+            return False  # already a number or tel: link: the ordinary paste is right
+        found: list[FoundNumber] = find_numbers(text, self._region)
+        if len(found) == 1:
+            self.prefill(found[0].number.display())
+        elif found:
+            self.numbers_pasted.emit(found)
+        return bool(found)
 
     def _press(self, key: str) -> None:
         self.number.insert(key)

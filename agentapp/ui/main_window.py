@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from agentapp import APP_NAME, __version__
 from agentapp.core.call import CallTimeline
+from agentapp.core.phone_text import FoundNumber
 from agentapp.ui.call_card import CallCard
 from agentapp.ui.dial_panel import DialPanel
+from agentapp.ui.number_chooser import NumberChooser
 from agentapp.ui.recent_calls import RecentCallsPanel
 from agentapp.ui.status_strip import StatusStrip
 from agentapp.ui.style import named
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
         self.dial = DialPanel(region)
         self.dial.dial_requested.connect(self.dial_requested)
         self.dial.clipboard_requested.connect(self.clipboard_requested)
+        self.dial.numbers_pasted.connect(
+            lambda found: self.choose_number(found, "use", self.dial.prefill))
         self.recent = RecentCallsPanel()
         self.recent.call_back.connect(self.dial_requested)
         self.recent.number_chosen.connect(self.dial.choose_number)
@@ -223,6 +227,15 @@ class MainWindow(QMainWindow):
         box.finished.connect(finished)
         box.open()
         return box
+
+    def choose_number(self, found: list[FoundNumber], action: str,
+                      on_choice: Callable[[str], None]) -> NumberChooser:
+        """Several numbers in copied text: ask which one (non-blocking, on this window)."""
+        chooser = NumberChooser(found, action, self)
+        chooser.chosen.connect(on_choice)
+        chooser.finished.connect(chooser.deleteLater)
+        chooser.open()
+        return chooser
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.quit_requested.emit()
