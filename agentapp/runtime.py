@@ -41,11 +41,13 @@ from agentapp.qt.history_facade import (
     install_status_widgets,
 )
 from agentapp.qt.pop_facade import PopFacade, install_lookup_action
+from agentapp.qt.quit_guard import QUIT_ANYWAY, QuitGuard, live_call_reason
 from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.settings_flow import SettingsFlow
 from agentapp.qt.sign_in_flow import SignInFlow
 from agentapp.qt.status_facade import StatusFacade
 from agentapp.qt.status_panel_facade import StatusPanelFacade, install_status_panel_action
+from agentapp.qt.window_presence import WindowPresence
 from agentapp.qt.wiring import MainWindowBinding
 from agentapp.resources import icon
 from agentapp.secrets import AsyncSecretStore, SecretStore
@@ -116,6 +118,8 @@ class AppRuntime:
         self.signal_timer: QTimer | None = None  # see app._quit_on_signals
         self.sign_in: SignInFlow | None = None
         self._asked_sign_in = False
+        self._pending_saves: set[asyncio.Task[None]] = set()
+        self.presence: WindowPresence | None = None
 
     # -- start -----------------------------------------------------------------
     def _build_ui(self, dark: bool) -> MainWindow:
@@ -126,7 +130,6 @@ class AppRuntime:
             window.restoreGeometry(QByteArray(geometry))
         self._binding = MainWindowBinding(window, self.dial, self.calls, self.status,
                                           self.recent)
-        window.quit_requested.connect(self.request_quit)
         self.pops.call_back_requested.connect(self._binding.dial)
         install_lookup_action(window, self.pops)
         install_history_action(window, self.history)
@@ -161,15 +164,33 @@ class AppRuntime:
             self._tray.show_requested.connect(self._raise_window)
             self._tray.clipboard_requested.connect(self._binding.dial_clipboard)
             self._tray.audio_check_requested.connect(self.audio.open_check)
-            self._tray.quit_requested.connect(self.request_quit)
+            self._tray.sign_out_requested.connect(
+                lambda: self.sign_in and self.sign_in.sign_out())
             self._tray.show()
             self.pops.popped.connect(self._notify_pop)
+        self._install_presence(window)
         install_status_widgets(window, self.history, self.pops.missed_changed,
                                self.pops.missed_seen, getattr(self, "_tray", None))
         if hasattr(self, "_tray"):  # after the missed-call tooltip, which this extends
             self.dispositions.counts_changed.connect(self._tray_tooltip)
             self.pops.missed_changed.connect(self._tray_tooltip)
         return window
+
+    def _install_presence(self, window: MainWindow) -> None:
+        """Close-to-tray, the tray's state words, and the questions quitting asks."""
+        self.quit_guard = QuitGuard(window.ask_confirmation, self._quit.set)
+        self.quit_guard.add(live_call_reason(
+            lambda: len(self._services.tracker.live_calls()) if self._services else 0))
+        self.presence = WindowPresence(window, getattr(self, "_tray", None), self._settings,
+                                       self.request_quit, self._save_settings_soon)
+        self.calls.timeline_changed.connect(self.presence.timeline_changed)
+        self.status.health_changed.connect(self.presence.health_changed)
+
+    def _save_settings_soon(self) -> None:
+        """Off the UI thread's critical path: the file is written by the loop."""
+        task = asyncio.get_running_loop().create_task(self._settings.asave())
+        self._pending_saves.add(task)
+        task.add_done_callback(self._pending_saves.discard)
 
     def _require_http(self) -> httpx.AsyncClient:
         assert self._http is not None, "http client is created in run()"
@@ -286,12 +307,15 @@ class AppRuntime:
     async def _quit_when_told(self) -> None:
         # Saves and drafts in progress reach the store first, so the count is the truth.
         counts = await self.dispositions.settled_counts()
-        if not counts.total or self.window is None:
+        unsent = quit_question(counts.pending, counts.failed).removesuffix(QUIT_ANYWAY)
+        extra = [unsent] if counts.total else []
+        guard = getattr(self, "quit_guard", None)
+        if guard is None or self.window is None:
             self._quit.set()
             return
-        self._raise_window()  # the close button hid it
-        self.window.ask_confirmation("Dispositions not sent",
-                                     quit_question(counts.pending, counts.failed), self._quit.set)
+        if extra or guard.reasons():
+            self._raise_window()  # the close button may have hidden it
+        guard.request(extra)  # one question: dispositions, a live call, ...
 
     def _tray_tooltip(self, *_changed: object) -> None:
         """The tray tooltip (missed calls, set by the history side) plus dispositions."""
@@ -335,11 +359,15 @@ class AppRuntime:
             self._asked_sign_in = False
             self.dispositions.bind(services.dispositions)
             self._binding.set_session(services.session, signed_in=plan.kind == "account")
+            if self.presence is not None:
+                self.presence.set_signed_in(True)
             log.info("session started: %s ext %s", "sandbox" if services.session.is_sandbox
                      else "account", plan.ext_no)
             return True
 
     async def _close_session(self) -> None:
+        if self.presence is not None:
+            self.presence.set_signed_in(False)
         self.dial.bind(None)
         self.calls.bind(None)
         self.status.bind(None, None, None)

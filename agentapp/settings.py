@@ -216,6 +216,11 @@ DISPOSITION_REQUIRED = Setting("dispositions/require_before_next_call", bool, Fa
                                "Require a disposition before the next call")
 UI_THEME = Setting("ui/theme", str, "system", "Theme", choices=("system", "light", "dark"))
 UI_GEOMETRY = Setting("ui/geometry", bytes, b"", "Window geometry")
+UI_CLOSE_TO_TRAY = Setting("ui/close_to_tray", bool, True,
+                           "Closing the window keeps the app running in the tray")
+UI_TOLD_TRAY = Setting("ui/told_tray", bool, False, "Told once where the closed window went")
+UI_COMPACT = Setting("ui/compact", bool, False, "Compact sidebar layout")
+UI_ON_TOP = Setting("ui/on_top", bool, False, "Keep the window on top of others")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     API_BASE_URL, API_PATH_OVERRIDES, API_PROBE_INTERVAL_S, AGENT_EXTENSION, AGENT_DID,
@@ -225,6 +230,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     POP_INCOMING_TRIGGER, POP_CRM_URL_TEMPLATE, RELAY_NATS_URLS, RELAY_ACCOUNT,
     RELAY_WEBHOOK_URL, DISPOSITION_REQUIRED, UI_THEME, UI_GEOMETRY,
     AUDIO_INPUT_DEVICE, AUDIO_OUTPUT_DEVICE, AUDIO_PREFERRED_INPUTS, AUDIO_PREFERRED_OUTPUTS,
+    UI_CLOSE_TO_TRAY, UI_TOLD_TRAY, UI_COMPACT, UI_ON_TOP,
 )
 
 SCHEMA_KEY = "app/schema_version"

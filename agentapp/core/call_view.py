@@ -286,7 +286,8 @@ def _hint(tl: CallTimeline) -> str:
         return LOST_CONTACT_TEXT
     if tl.phase in (Phase.STARTING, Phase.RINGING_AGENT):
         return ("Answer your phone: the customer is dialled once you pick up. "
-                "To cancel, reject the call on your phone.")
+                "IVR Solutions has no way to cancel a click-to-call from this app: "
+                "to cancel, reject the call on your phone.")
     if tl.phase is Phase.RINGING_CUSTOMER:
         return "Stay on the line: the customer's phone is ringing."
     return ""

@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
     quit_requested = Signal()
     audio_check_requested = Signal()
     play_recording_requested = Signal(str, str)  # URL, title
+    close_requested = Signal()  # the window's close button: hide to tray or quit (runtime)
 
     def __init__(self, region: str = "IN", parent: QWidget | None = None, *,
                  clock: Callable[[], float] = time.time) -> None:
@@ -124,7 +125,9 @@ class MainWindow(QMainWindow):
                                         lambda: self.dial_requested.emit(self.dial.number.text()))
         self.clipboard_action = self._action("Dial number from &clipboard", "Ctrl+Shift+V",
                                              self.clipboard_requested.emit)
-        self.cancel_action = self._action("C&ancel", "Esc", self.cancel)
+        self.cancel_action = self._action("C&lear number", "Esc", self.cancel)
+        self.cancel_action.setToolTip("Clear the number field. A call already placed goes on: "
+                                      "reject it on your phone.")
         about = self._action("&About", None, self._about)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -238,5 +241,6 @@ class MainWindow(QMainWindow):
         return chooser
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.quit_requested.emit()
-        event.accept()
+        """Never closes by itself: the runtime hides it to the tray or asks to quit."""
+        event.ignore()
+        self.close_requested.emit()
