@@ -108,6 +108,10 @@ class CallCard(QFrame):
         assert self._view is not None
         return self._view
 
+    def buttons(self) -> list[QPushButton]:
+        """In Tab order (hidden ones are skipped by Tab)."""
+        return [self.retry_button, self.again_button, self.dismiss_button]
+
     def step_states(self) -> tuple[StepState, ...]:
         return tuple(step.state for step in self.view.steps)
 

@@ -48,6 +48,7 @@ class FilterValues:
 def _table(accessible: str) -> QTableView:
     table = QTableView()
     table.setAccessibleName(accessible)
+    table.setTabKeyNavigation(False)  # one Tab stop; arrow keys move inside
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
@@ -87,10 +88,11 @@ class MainWindow(QMainWindow):
         calls_col.addWidget(self._empty)
         calls_col.addLayout(self._cards_box)
         calls_col.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self._scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(calls)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setAccessibleName("Call cards")
         right = QVBoxLayout()
         right.addWidget(scroll, 1)
         right.addWidget(self.recent, 1)
@@ -193,10 +195,21 @@ class MainWindow(QMainWindow):
             self._cards[timeline.call_id] = card
             self._cards_box.insertWidget(0, card)
             self._trim_cards()
+            self._order_tabs()
         else:
             card.update_timeline(timeline)
         self._empty.setVisible(not self._cards)
         return card
+
+    def _order_tabs(self) -> None:
+        """Tab follows the screen: Call, then each card's buttons (newest card first),
+        then Recent calls; a new card would otherwise come last in the chain."""
+        chain: list[QWidget] = [self.dial.call_button, self._scroll]
+        for card in self.cards():
+            chain.extend(card.buttons())
+        chain.append(self.recent.table)
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def card(self, call_id: str) -> CallCard | None:
         return self._cards.get(call_id)
