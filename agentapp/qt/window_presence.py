@@ -1,4 +1,5 @@
-"""Where the app lives when the window closes: the tray, and what quitting asks.
+"""Where the app lives when the window closes: the tray, and what quitting asks;
+and the window's remembered view (compact sidebar, always on top).
 
 Closing the window hides it to the tray when a tray exists and the setting is
 on (the first time, the agent is told where it went); otherwise closing is
@@ -17,7 +18,14 @@ from agentapp import APP_NAME
 from agentapp.core.call import CallTimeline
 from agentapp.qt.tray_text import tray_state
 from agentapp.services.connectivity import ConnState, Health
-from agentapp.settings import UI_CLOSE_TO_TRAY, UI_TOLD_TRAY, Settings
+from agentapp.settings import (
+    UI_CLOSE_TO_TRAY,
+    UI_COMPACT,
+    UI_ON_TOP,
+    UI_TOLD_TRAY,
+    Setting,
+    Settings,
+)
 from agentapp.ui.main_window import MainWindow
 from agentapp.ui.tray import Tray
 
@@ -42,6 +50,10 @@ class WindowPresence(QObject):
         self._signed_in = False
         self._conn = ConnState.CHECKING
         self._calls: dict[str, CallTimeline] = {}
+        window.set_compact(settings.get(UI_COMPACT))
+        window.set_on_top(settings.get(UI_ON_TOP))
+        window.compact_changed.connect(lambda on: self._remember(UI_COMPACT, on))
+        window.on_top_changed.connect(lambda on: self._remember(UI_ON_TOP, on))
         window.close_requested.connect(self.close_window)
         window.quit_requested.connect(request_quit)
         if tray is not None:
@@ -66,6 +78,10 @@ class WindowPresence(QObject):
             self._tray.showMessage(TOLD_TITLE, TOLD_TEXT)
             self._settings.set(UI_TOLD_TRAY, True)
             self._save()
+
+    def _remember(self, setting: Setting[bool], value: bool) -> None:
+        self._settings.set(setting, value)
+        self._save()
 
     # -- the tray's words ---------------------------------------------------------
     def set_signed_in(self, signed_in: bool) -> None:

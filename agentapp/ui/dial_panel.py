@@ -64,7 +64,9 @@ class DialPanel(QWidget):
         self._preview("")
 
     def _layout(self) -> None:
-        pad = QGridLayout()
+        self._pad = QWidget()
+        pad = QGridLayout(self._pad)
+        pad.setContentsMargins(0, 0, 0, 0)
         pad.setSpacing(6)
         for i, key in enumerate(_KEYS):
             button = named(QPushButton(key), "DialKey")
@@ -82,10 +84,14 @@ class DialPanel(QWidget):
         box.addWidget(QLabel("Number to call"))
         box.addWidget(self.number)
         box.addWidget(self.preview)
-        box.addLayout(pad)
+        box.addWidget(self._pad)
         box.addLayout(actions)
         box.addWidget(self.message)
         box.addStretch(1)
+
+    def set_compact(self, compact: bool) -> None:
+        """The compact sidebar has no room for the dial pad (typing and pasting remain)."""
+        self._pad.setVisible(not compact)
 
     @property
     def region(self) -> str:

@@ -13,6 +13,7 @@ from itertools import pairwise
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -33,6 +34,9 @@ from agentapp.ui.status_strip import StatusStrip
 from agentapp.ui.style import named
 
 MAX_CARDS = 5
+NORMAL_MIN_WIDTH = 760
+COMPACT_MIN_WIDTH = 340  # a sidebar beside a CRM: works at 360 px
+COMPACT_WIDTH = 360
 
 
 class MainWindow(QMainWindow):
@@ -44,6 +48,8 @@ class MainWindow(QMainWindow):
     quit_requested = Signal()
     audio_check_requested = Signal()
     play_recording_requested = Signal(str, str)  # URL, title
+    compact_changed = Signal(bool)  # View → Compact sidebar, to be remembered
+    on_top_changed = Signal(bool)
     close_requested = Signal()  # the window's close button: hide to tray or quit (runtime)
 
     def __init__(self, region: str = "IN", parent: QWidget | None = None, *,
@@ -52,7 +58,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._clock = clock
         self.setWindowTitle(APP_NAME)
-        self.setMinimumSize(760, 520)
+        self.setMinimumSize(NORMAL_MIN_WIDTH, 520)
         self.status = StatusStrip()
         self.banner = named(QLabel(), "Banner")
         self.banner.setWordWrap(True)
@@ -96,7 +102,7 @@ class MainWindow(QMainWindow):
         right = QVBoxLayout()
         right.addWidget(scroll, 1)
         right.addWidget(self.recent, 1)
-        body = QHBoxLayout()
+        body = self._body = QHBoxLayout()
         body.addWidget(self.dial, 2)
         body.addLayout(right, 3)
         root = QWidget()
@@ -141,12 +147,56 @@ class MainWindow(QMainWindow):
         call_menu = menu.addMenu("&Call")
         call_menu.addActions([self.focus_action, self.call_action, self.clipboard_action,
                               self.cancel_action])
+        view_menu = menu.addMenu("&View")
+        self.compact_action = self._toggle("&Compact sidebar", "Ctrl+Shift+M", self.set_compact)
+        self.on_top_action = self._toggle("Always on &top", None, self.set_on_top)
+        view_menu.addActions([self.compact_action, self.on_top_action])
         self.audio_check_action = self._action("&Audio check…", None,
                                                self.audio_check_requested.emit)
         menu.addMenu("&Tools").addAction(self.audio_check_action)
         menu.addMenu("&Help").addAction(about)
         self.addActions([self.focus_action, self.call_action, self.clipboard_action,
                          self.cancel_action])
+
+    def _toggle(self, text: str, shortcut: str | None,
+                slot: Callable[[bool], None]) -> QAction:
+        action = QAction(text, self)
+        action.setCheckable(True)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.toggled.connect(slot)
+        self.addAction(action)
+        return action
+
+    # -- view ------------------------------------------------------------------
+    def set_compact(self, compact: bool) -> None:
+        """One narrow column (number, cards, recent calls stacked) for beside a CRM."""
+        was = self._body.direction() == QBoxLayout.Direction.TopToBottom
+        self.compact_action.setChecked(compact)
+        self._body.setDirection(QBoxLayout.Direction.TopToBottom if compact
+                                else QBoxLayout.Direction.LeftToRight)
+        self._body.setStretch(0, 0 if compact else 2)
+        self.dial.set_compact(compact)
+        self.status.set_compact(compact)
+        self.setMinimumWidth(COMPACT_MIN_WIDTH if compact else NORMAL_MIN_WIDTH)
+        if compact != was:
+            if self.isVisible():
+                self.resize(COMPACT_WIDTH if compact else max(self.width(), 1100),
+                            self.height())
+            self.compact_changed.emit(compact)
+
+    def is_compact(self) -> bool:
+        return self.compact_action.isChecked()
+
+    def set_on_top(self, on_top: bool) -> None:
+        self.on_top_action.setChecked(on_top)
+        if bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint) == on_top:
+            return
+        visible = self.isVisible()
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on_top)
+        if visible:
+            self.show()  # changing a window flag hides the window
+        self.on_top_changed.emit(on_top)
 
     def cancel(self) -> None:
         """Esc: clear the half-typed number and any message (a call in flight is not

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from agentapp.ui.style import named, set_tone
 
@@ -65,15 +73,20 @@ class StatusStrip(QWidget):
         self._extension_menu = self._picker(self.extension, "Pick my extension",
                                             self.extension_chosen)
         self._did_menu = self._picker(self.did, "Pick my caller ID", self.did_chosen)
-        row = QHBoxLayout()
+        self._pills = (self.connection, self.extension, self.did, self.live, self.sync,
+                       self.mode)
+        self._row = row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        for pill in (self.connection, self.extension, self.did, self.live, self.sync):
+        for pill in self._pills[:-1]:
             row.addWidget(pill)
         row.addStretch(1)
         row.addWidget(self.mode)
+        self._grid = QGridLayout()  # the compact sidebar: pills in a column
+        self._grid.setContentsMargins(0, 0, 0, 0)
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.addLayout(row)
+        col.addLayout(self._grid)
         col.addWidget(self.message)
         self.connection.show_state("… Connecting", "info", "Not connected to a server yet.",
                                    "API: connecting")
@@ -83,6 +96,19 @@ class StatusStrip(QWidget):
         self.mode.hide()
         self.set_live("off")
         self.show_message("")
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact sidebar: one pill per line (a row of them is ~600 px wide)."""
+        for pill in self._pills:
+            self._row.removeWidget(pill)
+            self._grid.removeWidget(pill)
+        if compact:
+            for i, pill in enumerate(self._pills):
+                self._grid.addWidget(pill, i, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            for i, pill in enumerate(self._pills[:-1]):
+                self._row.insertWidget(i, pill)
+            self._row.addWidget(self.mode)
 
     def _picker(self, pill: Pill, title: str, chosen: SignalInstance) -> QMenu:
         menu = QMenu(title, pill)
