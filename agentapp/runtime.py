@@ -53,6 +53,7 @@ from agentapp.resources import icon
 from agentapp.secrets import AsyncSecretStore, SecretStore
 from agentapp.services.connectivity import ConnState, Health
 from agentapp.settings import (
+    APP_FIRST_CHOICE_MADE,
     AGENT_DID,
     AGENT_EXTENSION,
     API_BASE_URL,
@@ -232,7 +233,7 @@ class AppRuntime:
     async def _initial_plan(self) -> StartPlan:
         stored = StoredAccount(self._settings.get(API_BASE_URL),
                                self._settings.get(AGENT_EXTENSION), self._settings.get(AGENT_DID),
-                               self._settings.path.exists())
+                               self._settings.get(APP_FIRST_CHOICE_MADE))
         env_token = self._env_token
         keyring_token = None
         if not env_token and not self._launch.sandbox:

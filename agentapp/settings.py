@@ -216,6 +216,8 @@ DISPOSITION_REQUIRED = Setting("dispositions/require_before_next_call", bool, Fa
                                "Require a disposition before the next call")
 UI_THEME = Setting("ui/theme", str, "system", "Theme", choices=("system", "light", "dark"))
 UI_GEOMETRY = Setting("ui/geometry", bytes, b"", "Window geometry")
+APP_FIRST_CHOICE_MADE = Setting("app/first_choice_made", bool, False,
+                                "Chose the demo or signed in at first launch")
 UI_CLOSE_TO_TRAY = Setting("ui/close_to_tray", bool, True,
                            "Closing the window keeps the app running in the tray")
 UI_TOLD_TRAY = Setting("ui/told_tray", bool, False, "Told once where the closed window went")
@@ -230,7 +232,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     POP_INCOMING_TRIGGER, POP_CRM_URL_TEMPLATE, RELAY_NATS_URLS, RELAY_ACCOUNT,
     RELAY_WEBHOOK_URL, DISPOSITION_REQUIRED, UI_THEME, UI_GEOMETRY,
     AUDIO_INPUT_DEVICE, AUDIO_OUTPUT_DEVICE, AUDIO_PREFERRED_INPUTS, AUDIO_PREFERRED_OUTPUTS,
-    UI_CLOSE_TO_TRAY, UI_TOLD_TRAY, UI_COMPACT, UI_ON_TOP,
+    APP_FIRST_CHOICE_MADE, UI_CLOSE_TO_TRAY, UI_TOLD_TRAY, UI_COMPACT, UI_ON_TOP,
 )
 
 SCHEMA_KEY = "app/schema_version"

@@ -34,7 +34,7 @@ class StoredAccount:
     base_url: str
     ext_no: str
     did: str
-    settings_exist: bool
+    choice_made: bool  # the agent chose the demo or signed in before: no first-launch dialog
 
 
 def resolve_start(
@@ -63,4 +63,4 @@ def resolve_start(
                              reason=insecure)
         return StartPlan("account", stored.base_url, stored.ext_no, stored.did, token)
     return StartPlan("demo", ext_no=launch.extension or DEMO_EXTENSION,
-                     did=launch.did or DEMO_DID, first_run=not stored.settings_exist)
+                     did=launch.did or DEMO_DID, first_run=not stored.choice_made)

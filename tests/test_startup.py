@@ -8,15 +8,15 @@ from agentapp import demo, sandbox
 from agentapp.cli import parse_launch
 from agentapp.startup import DEMO_DID, DEMO_EXTENSION, StoredAccount, resolve_start
 
-NOTHING = StoredAccount("https://api.ivrsolutions.in", "", "", settings_exist=False)
-STORED = StoredAccount("https://api.example.in", "2102", "+918044475500", settings_exist=True)
+NOTHING = StoredAccount("https://api.ivrsolutions.in", "", "", choice_made=False)
+STORED = StoredAccount("https://api.example.in", "2102", "+918044475500", choice_made=True)
 
 
 def test_no_account_starts_the_demo_and_first_run_shows_the_dialog() -> None:
     plan = resolve_start(parse_launch([]), NOTHING, None, None)
     assert (plan.kind, plan.ext_no, plan.did, plan.first_run) == (
         "demo", DEMO_EXTENSION, DEMO_DID, True)
-    seen_before = StoredAccount(NOTHING.base_url, "", "", settings_exist=True)
+    seen_before = StoredAccount(NOTHING.base_url, "", "", choice_made=True)
     again = resolve_start(parse_launch([]), seen_before, None, None)
     assert again.kind == "demo" and not again.first_run
 

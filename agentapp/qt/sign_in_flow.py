@@ -19,7 +19,13 @@ from agentapp.api.errors import ApiError
 from agentapp.core.phone import format_did
 from agentapp.secrets import AsyncSecretStore, InsecureKeyring, SecretStoreError
 from agentapp.services.account import AccountOverview, InvalidBaseUrl, probe_account
-from agentapp.settings import AGENT_DID, AGENT_EXTENSION, API_BASE_URL, Settings
+from agentapp.settings import (
+    AGENT_DID,
+    AGENT_EXTENSION,
+    API_BASE_URL,
+    APP_FIRST_CHOICE_MADE,
+    Settings,
+)
 from agentapp.ui.sign_in_dialog import Choice, SignInDialog
 
 log = logging.getLogger(__name__)
@@ -126,6 +132,7 @@ class SignInFlow(QObject):
         self._settings.set(API_BASE_URL, overview.base_url)
         self._settings.set(AGENT_EXTENSION, ext_no)
         self._settings.set(AGENT_DID, did)
+        self._settings.set(APP_FIRST_CHOICE_MADE, True)
         await self._settings.asave()
         if await self._use_account(overview.base_url, ext_no, did, token.strip()):
             dialog.accept()
@@ -133,8 +140,12 @@ class SignInFlow(QObject):
 
     @asyncSlot()
     async def try_sandbox(self) -> None:
-        if await self._use_demo() and self._dialog is not None:
-            self._dialog.accept()
+        """The demo, chosen: remembered, so the dialog does not return at every launch."""
+        if await self._use_demo():
+            self._settings.set(APP_FIRST_CHOICE_MADE, True)
+            await self._settings.asave()
+            if self._dialog is not None:
+                self._dialog.accept()
 
     @asyncSlot()
     async def sign_out(self) -> None:

@@ -109,7 +109,9 @@ class MainWindowBinding(QObject):
         self._snapshot = StatusSnapshot()
         demo = session is not None and session.is_sandbox
         label = ""
-        if session is not None:
+        if session is not None and demo:  # never mistaken for a real person or line
+            label = f"Demo agent on demo line ext {session.ext_no} (built-in sandbox)"
+        elif session is not None:
             label = f"ext {session.ext_no}" + (f" · {agent_name}" if agent_name else "")
         self._window.set_identity(label, demo, signed_in)
         if session is not None:

@@ -228,7 +228,8 @@ class MainWindow(QMainWindow):
         # Rich-text links take their colour at render time: use the palette's own.
         link = self.palette().color(QPalette.ColorRole.Link).name()
         self.banner.setText(
-            "Demo mode: calls go to the built-in sandbox, no real phone rings. "
+            "Demo mode: you are a demo agent on a demo line; calls go to the built-in "
+            "sandbox and no real phone rings. "
             f"<a href='#sign-in' style='color:{link}'>Connect your IVR Solutions account…</a>")
 
     def changeEvent(self, event: QEvent) -> None:

@@ -26,6 +26,15 @@ from PySide6.QtWidgets import (
 from agentapp.ui.style import named, set_tone
 
 DEFAULT_BASE_URL = "https://api.ivrsolutions.in"
+INTRO = ("Agent Companion places your calls through IVR Solutions: click or type a number, "
+         "your desk phone rings first, then the customer. It also pops up who is calling in, "
+         "lists your recent calls and shows whether your line is ready.")
+DEMO_CHOICE = "Try it with the built-in demo (no real calls)"
+ACCOUNT_CHOICE = "Sign in with your IVR Solutions token"
+TOKEN_HINT = ("Find your token in the IVR Solutions dashboard → Settings → API token. "
+              "It is kept in this computer's keyring, never in a file.")
+SIGN_IN_HINT = ("Sign in becomes available once IVR Solutions has accepted your token "
+                "(Check token) and you have picked your extension and caller ID.")
 
 
 class Choice(NamedTuple):
@@ -42,14 +51,23 @@ class SignInDialog(QDialog):
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sign in to IVR Solutions")
-        self.setMinimumWidth(480)
+        self.setWindowTitle("Agent Companion: try the demo or sign in")
+        self.setMinimumWidth(520)
+        self.intro = QLabel(INTRO)
+        self.intro.setWordWrap(True)
+        self.intro.setAccessibleName("What this app does")
+        self.token_hint = QLabel(TOKEN_HINT)
+        self.token_hint.setWordWrap(True)
+        self.token_hint.setAccessibleName("Where to find your token")
+        self.sign_in_hint = QLabel(SIGN_IN_HINT)
+        self.sign_in_hint.setWordWrap(True)
+        self.sign_in_hint.setAccessibleName("Why Sign in is not available yet")
         self.base_url = QLineEdit(base_url)
         self.base_url.setAccessibleName("API address")
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setAccessibleName("API token")
-        self.token.setPlaceholderText("Settings → API token in your dashboard")
+        self.token.setPlaceholderText("Paste your API token")
         self.check_button = QPushButton("Check token")
         self.check_button.setAccessibleName("Check token")
         self.check_button.clicked.connect(self._validate)
@@ -67,19 +85,24 @@ class SignInDialog(QDialog):
         self.choices = QGroupBox("Your line")
         self.choices.setEnabled(False)
         self.buttons = QDialogButtonBox()
-        self.sandbox_button = self.buttons.addButton(
-            "Try the sandbox", QDialogButtonBox.ButtonRole.ActionRole)
-        self.sandbox_button.setAccessibleName("Try the sandbox")
+        self.sandbox_button = QPushButton(DEMO_CHOICE)
+        self.sandbox_button.setAccessibleName(DEMO_CHOICE)
         self.sign_in_button = self.buttons.addButton(
             "Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_in_button.setEnabled(False)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_in_button.setToolTip(SIGN_IN_HINT)
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setToolTip("Close this window; nothing changes. File → Sign in opens it again.")
         self.buttons.rejected.connect(self.reject)
         self.sandbox_button.clicked.connect(self.sandbox_requested)
         self.sign_in_button.clicked.connect(self._confirm)
         self._layout()
 
     def _layout(self) -> None:
+        demo = QGroupBox("Just looking?")
+        demo_box = QVBoxLayout(demo)
+        demo_box.addWidget(self.sandbox_button)
+        signed = QGroupBox(ACCOUNT_CHOICE)
         account = QFormLayout()
         account.addRow("API address", self.base_url)
         account.addRow("API token", self.token)
@@ -87,11 +110,17 @@ class SignInDialog(QDialog):
         line = QFormLayout(self.choices)
         line.addRow("Extension (rings first)", self.extension)
         line.addRow("Caller ID shown to customers", self.did)
+        signed_box = QVBoxLayout(signed)
+        signed_box.addWidget(self.token_hint)
+        signed_box.addLayout(account)
+        signed_box.addWidget(self.message)
+        signed_box.addWidget(self.keyring_warning)
+        signed_box.addWidget(self.choices)
+        signed_box.addWidget(self.sign_in_hint)
         box = QVBoxLayout(self)
-        box.addLayout(account)
-        box.addWidget(self.message)
-        box.addWidget(self.keyring_warning)
-        box.addWidget(self.choices)
+        box.addWidget(self.intro)
+        box.addWidget(demo)
+        box.addWidget(signed)
         box.addWidget(self.buttons)
 
     def _validate(self) -> None:
@@ -122,6 +151,8 @@ class SignInDialog(QDialog):
         """The token or URL changed after a check: choices no longer apply."""
         self.choices.setEnabled(False)
         self.sign_in_button.setEnabled(False)
+        self.sign_in_hint.show()
+        self.sign_in_button.setToolTip(SIGN_IN_HINT)
 
     def show_account(self, name: str, extensions: Sequence[Choice],
                      dids: Sequence[Choice]) -> None:
@@ -133,6 +164,8 @@ class SignInDialog(QDialog):
         for choice in dids:
             self.did.addItem(choice.label, choice.value)
         self.choices.setEnabled(True)
+        self.sign_in_hint.hide()
+        self.sign_in_button.setToolTip("")
         self.sign_in_button.setEnabled(True)
         self.sign_in_button.setDefault(True)
         self.show_message(f"Token accepted for {name}. Pick your extension and caller ID.", "ok")

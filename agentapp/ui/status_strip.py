@@ -166,8 +166,9 @@ class StatusStrip(QWidget):
         self.live.show_state(f"{icon} {words}", tone, tip, f"Live call events: {words}")
 
     def set_demo(self, demo: bool) -> None:
-        self.mode.show_state("Demo sandbox", "info", "Calls go to the built-in sandbox, "
-                             "not to real phones", "Mode: demo sandbox")
+        self.mode.show_state("Demo: not a real line", "info", "A demo agent and line: calls go "
+                             "to the built-in sandbox, not to real phones",
+                             "Mode: demo sandbox, not a real line")
         self.mode.setVisible(demo)
 
 

@@ -31,6 +31,7 @@ class FirstRun:
         self.runtime = runtime
         self.keyring = keyring
         self.profile = profile
+        self.stop: Callable[[], Awaitable[None]] | None = None
 
     @property
     def dialog(self) -> SignInDialog:
@@ -59,9 +60,10 @@ def first_run(qapp: QApplication, qloop: QtLoop, data_dirs: Path,
     """The app as a new agent first starts it: no settings, no token, demo + sign-in."""
     monkeypatch.delenv("AGENTAPP_TOKEN", raising=False)
 
-    async def start(keyring: KeyringBackend | None = None) -> FirstRun:
+    async def start(keyring: KeyringBackend | None = None, profile: str = "") -> FirstRun:
         keyring = keyring if keyring is not None else MemoryKeyring()
-        app = await launch_app([], profile=new_profile("signin"), keyring=keyring, app=qapp)
+        app = await launch_app([], profile=profile or new_profile("signin"), keyring=keyring,
+                               app=qapp)
 
         async def stop() -> None:
             # The app opened the sign-in dialog itself (first run, sign-out): the
@@ -72,7 +74,9 @@ def first_run(qapp: QApplication, qloop: QtLoop, data_dirs: Path,
             await app.stop()
 
         qloop.finalizers.append(stop)
-        return FirstRun(app.runtime, keyring, app.profile)
+        run = FirstRun(app.runtime, keyring, app.profile)
+        run.stop = stop
+        return run
 
     return start
 
@@ -184,6 +188,50 @@ def test_insecure_keyring_is_said_and_nothing_written(
         d.sign_in_button.click()
         await wait_until(lambda: "No secure keyring" in d.message.text(), 5, "the refusal")
         assert run.runtime.services is not None and run.runtime.services.session.is_sandbox
+    qloop.run(scenario())
+
+
+def test_first_launch_explains_itself_and_labels_the_demo(qloop: QtLoop,
+                                                          first_run: StartFirstRun) -> None:
+    async def scenario() -> None:
+        run = await first_run()
+        d = run.dialog
+        assert "IVR Solutions" in d.intro.text() and "rings first" in d.intro.text()
+        assert d.sandbox_button.text() == "Try it with the built-in demo (no real calls)"
+        assert "dashboard → Settings → API token" in d.token_hint.text()
+        assert not d.sign_in_button.isEnabled()
+        assert d.sign_in_hint.isVisible() and "Check token" in d.sign_in_hint.text()
+        window = run.runtime.window
+        assert window is not None
+        assert "Demo agent on demo line" in window.windowTitle()
+        assert window.status.mode.isVisible() and "not a real line" in window.status.mode.text()
+        assert "demo agent on a demo line" in window.banner.text()
+    qloop.run(scenario())
+
+
+def test_the_demo_choice_is_remembered(qloop: QtLoop, first_run: StartFirstRun) -> None:
+    async def scenario() -> None:
+        run = await first_run()
+        run.dialog.sandbox_button.click()
+        await wait_until(lambda: run.dialog_closed, 10, "the dialog to close")
+        assert run.stop is not None
+        await run.stop()
+        again = await first_run(profile=run.profile)
+        assert again.dialog_closed  # no dialog at the second launch
+        services = again.runtime.services
+        assert services is not None and services.session.is_sandbox
+    qloop.run(scenario())
+
+
+def test_closing_without_choosing_asks_again_next_time(qloop: QtLoop,
+                                                       first_run: StartFirstRun) -> None:
+    async def scenario() -> None:
+        run = await first_run()
+        run.dialog.reject()
+        assert run.stop is not None
+        await run.stop()
+        again = await first_run(profile=run.profile)
+        assert not again.dialog_closed
     qloop.run(scenario())
 
 
