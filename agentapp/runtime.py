@@ -53,10 +53,10 @@ from agentapp.resources import icon
 from agentapp.secrets import AsyncSecretStore, SecretStore
 from agentapp.services.connectivity import ConnState, Health
 from agentapp.settings import (
-    APP_FIRST_CHOICE_MADE,
     AGENT_DID,
     AGENT_EXTENSION,
     API_BASE_URL,
+    APP_FIRST_CHOICE_MADE,
     DIAL_TEL_ACTION,
     PHONE_DEFAULT_REGION,
     POP_CRM_URL_TEMPLATE,
