@@ -49,13 +49,20 @@ async def shoot(runtime: object, app: object, theme: str, out: Path) -> None:
     apply_theme(app, theme)
     window = runtime.window
     assert window is not None
-    window.resize(980, 680)
+    window.resize(1366, 740)  # a 1366x768 laptop screen, less the title bar
     if runtime.sign_in is not None and runtime.sign_in.dialog is not None:
         runtime.sign_in.dialog.reject()
     window.dial.number.setText("098765 43210")
     window.dial.call_button.click()
     await _settle(1.6)  # ringing agent (3 s) + customer (4 s), connected a while, at x10
-    window.grab().save(str(out / f"main-window{'' if theme == 'light' else '-dark'}.png"))
+    suffix = "" if theme == "light" else "-dark"
+    window.grab().save(str(out / f"main-window{suffix}.png"))
+    window.set_compact(True)  # View → Compact sidebar, 360 px beside a CRM
+    window.resize(360, 740)
+    await _settle(0.3)
+    window.grab().save(str(out / f"main-window-compact{suffix}.png"))
+    window.set_compact(False)
+    window.resize(1366, 740)
     if theme == "light":
         window.dial.number.setText("12ab")
         window.dial.call_button.click()

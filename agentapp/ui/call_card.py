@@ -87,6 +87,7 @@ class CallCard(QFrame):
         box.addWidget(self.status_label)
         for label in self._step_labels:
             label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)  # a 360 px sidebar has no room for the longest step
             box.addWidget(label)
         box.addWidget(self._hint)
         row = QHBoxLayout()

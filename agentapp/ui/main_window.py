@@ -99,7 +99,8 @@ class MainWindow(QMainWindow):
         scroll.setWidget(calls)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setAccessibleName("Call cards")
-        right = QVBoxLayout()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # cards wrap
+        right = self._right = QVBoxLayout()
         right.addWidget(scroll, 1)
         right.addWidget(self.recent, 1)
         body = self._body = QHBoxLayout()
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self._body.setDirection(QBoxLayout.Direction.TopToBottom if compact
                                 else QBoxLayout.Direction.LeftToRight)
         self._body.setStretch(0, 0 if compact else 2)
+        self._right.setStretch(0, 3 if compact else 1)  # the live card first, in a sidebar
         self.dial.set_compact(compact)
         self.status.set_compact(compact)
         self.setMinimumWidth(COMPACT_MIN_WIDTH if compact else NORMAL_MIN_WIDTH)
