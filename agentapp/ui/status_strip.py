@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agentapp.ui.flow_layout import FlowLayout
 from agentapp.ui.style import named, set_tone
 
 
@@ -81,7 +81,7 @@ class StatusStrip(QWidget):
             row.addWidget(pill)
         row.addStretch(1)
         row.addWidget(self.mode)
-        self._grid = QGridLayout()  # the compact sidebar: pills in a column
+        self._grid = FlowLayout()  # the compact sidebar: pills wrap to the width
         self._grid.setContentsMargins(0, 0, 0, 0)
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
@@ -98,13 +98,13 @@ class StatusStrip(QWidget):
         self.show_message("")
 
     def set_compact(self, compact: bool) -> None:
-        """Compact sidebar: one pill per line (a row of them is ~600 px wide)."""
+        """Compact sidebar: pills wrap to the width (a row of them is ~600 px wide)."""
         for pill in self._pills:
             self._row.removeWidget(pill)
             self._grid.removeWidget(pill)
         if compact:
-            for i, pill in enumerate(self._pills):
-                self._grid.addWidget(pill, i, 0, Qt.AlignmentFlag.AlignLeft)
+            for pill in self._pills:
+                self._grid.addWidget(pill)
         else:
             for i, pill in enumerate(self._pills[:-1]):
                 self._row.insertWidget(i, pill)

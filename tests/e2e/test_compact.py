@@ -68,6 +68,8 @@ def test_compact_sidebar_at_360_px_clips_nothing_and_is_remembered(
         window.dial.show_message("No phone number found in “Customer wants a callback…”.")
         await wait_until(lambda: window.width() == 360, 5, "the 360 px window")
         assert clipped(window) == []
+        pills = [w for w in window.status.findChildren(QAbstractButton) if w.isVisible()]
+        assert window.status.height() < sum(p.height() for p in pills)  # they share lines
         card, table = window.cards()[0], window.recent.table
         y_of = lambda w: w.mapTo(window, w.rect().topLeft()).y()  # noqa: E731
         assert y_of(window.dial.number) < y_of(card) < y_of(table)  # stacked, in this order
