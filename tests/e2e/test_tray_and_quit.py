@@ -79,7 +79,7 @@ def test_tray_menu_and_state_in_words(qloop: QtLoop, start_app: StartApp,
         menu = tray.contextMenu()
         texts = [a.text() for a in menu.actions() if not a.isSeparator()]
         assert texts == ["Status: " + tray.state(), "Show Agent Companion",
-                         "Dial number from clipboard", "Sign out", "Quit"]
+                         "Dial number from clipboard", "Audio check…", "Sign out", "Quit"]
         await wait_until(lambda: tray.state() == "Online", 10, "online in the tray")
         assert tray.shown_tooltip() == "Agent Companion: Online"
         await _live_call(app)
