@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -123,6 +124,22 @@ class SignInDialog(QDialog):
         box.addWidget(signed)
         box.addWidget(self.buttons)
 
+    def _fit(self) -> None:
+        """Grow to fit the wrapped text at the current width: adjustSize() measures
+        word-wrapped labels at another width and left the fields squashed."""
+        layout = self.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(self.width(), needed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
     def _validate(self) -> None:
         self.show_message("Checking the token…", "")
         self.validate_requested.emit(self.base_url.text(), self.token.text())
@@ -140,12 +157,12 @@ class SignInDialog(QDialog):
     def show_message(self, text: str, tone: str = "bad") -> None:
         self.message.setText(text)
         set_tone(self.message, tone)
-        self.adjustSize()
+        self._fit()
 
     def show_keyring_warning(self, text: str) -> None:
         self.keyring_warning.setText(text)
         self.keyring_warning.setVisible(bool(text))
-        self.adjustSize()
+        self._fit()
 
     def invalidate(self) -> None:
         """The token or URL changed after a check: choices no longer apply."""
