@@ -33,6 +33,8 @@ def test_every_reason_in_one_question_and_only_yes_quits(qtbot: QtBot) -> None:
     assert box is not None and box.windowTitle() == QUIT_TITLE
     assert "2 calls are in progress" in box.text() and "need a disposition" in box.text()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+    guard.request()  # Ctrl+Q again while asked: still one question
+    assert len([d for d in window.findChildren(QMessageBox) if d.isVisible()]) == 1
     box.button(QMessageBox.StandardButton.No).click()
     assert quits == []
     guard.request()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea, QWidget
 
 from agentapp.core.call import Phase
 from agentapp.sandbox import SandboxConfig
@@ -72,7 +72,12 @@ def test_compact_sidebar_at_360_px_clips_nothing_and_is_remembered(
         assert window.status.height() < sum(p.height() for p in pills)  # they share lines
         card, table = window.cards()[0], window.recent.table
         y_of = lambda w: w.mapTo(window, w.rect().topLeft()).y()  # noqa: E731
-        assert y_of(window.dial.number) < y_of(card) < y_of(table)  # stacked, in this order
+        cards_area = card.parentWidget()
+        while cards_area is not None and not isinstance(cards_area, QScrollArea):
+            cards_area = cards_area.parentWidget()
+        assert cards_area is not None
+        # stacked, in this order (the card itself may be scrolled within its area)
+        assert y_of(window.dial.number) < y_of(cards_area) < y_of(table)
         assert app.runtime.settings.get(UI_COMPACT)
         profile = app.profile
         await app.stop()
