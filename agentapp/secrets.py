@@ -51,6 +51,19 @@ def backend_is_secure(backend: KeyringBackend) -> bool:
     return _priority(backend) >= 1
 
 
+def describe_backend(backend: KeyringBackend) -> str:
+    """A keyring backend in words an agent can act on (``fail Keyring`` means nothing to them)."""
+    module = type(backend).__module__
+    if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        return "no keyring service answered"
+    if module.startswith("keyrings.alt"):
+        return "only an unencrypted file store"
+    if module == "keyring.backends.chainer" and not getattr(backend, "backends", []):
+        return "no keyring service answered"
+    name = getattr(backend, "name", None)
+    return f"only “{name}”" if name else f"only “{type(backend).__name__}”"
+
+
 class SecretStore:
     """Blocking get/set/delete of the per-profile API token (username = profile)."""
 
@@ -70,6 +83,10 @@ class SecretStore:
 
     def is_secure(self) -> bool:
         return backend_is_secure(self._keyring())
+
+    def backend_description(self) -> str:
+        """What the agent is told was found instead of a keyring, in words (not a class name)."""
+        return describe_backend(self._keyring())
 
     def get_token(self, profile: str) -> str | None:
         try:
@@ -153,6 +170,9 @@ class AsyncSecretStore:
 
     async def backend_name(self) -> str:
         return await self._run(self._store.backend_name)
+
+    async def backend_description(self) -> str:
+        return await self._run(self._store.backend_description)
 
     async def is_secure(self) -> bool:
         return await self._run(self._store.is_secure)

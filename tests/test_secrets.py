@@ -126,3 +126,14 @@ def test_real_secret_service_round_trip() -> None:
         assert store.get_token(profile) is None
     finally:
         store.delete_token(profile)
+
+
+@pytest.mark.parametrize(("backend", "words"), [
+    (keyring.backends.fail.Keyring(), "no keyring service answered"),
+    (keyring.backends.null.Keyring(), "no keyring service answered"),
+    (MemoryKeyring(), "only “"),
+])
+def test_backend_is_described_in_words_not_a_class_name(backend: object, words: str) -> None:
+    description = SecretStore(backend).backend_description()  # type: ignore[arg-type]
+    assert words in description
+    assert "fail Keyring" not in description and "keyring.backends" not in description

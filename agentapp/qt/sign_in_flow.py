@@ -87,7 +87,7 @@ class SignInFlow(QObject):
     @asyncSlot()
     async def _check_keyring(self) -> None:
         if not await self._secrets.is_secure() and self._dialog is not None:
-            backend = await self._secrets.backend_name()
+            backend = await self._secrets.backend_description()
             self._dialog.show_keyring_warning(INSECURE_KEYRING_TEXT.format(backend=backend))
 
     @asyncSlot(str, str)
@@ -123,7 +123,7 @@ class SignInFlow(QObject):
         try:
             await self._secrets.set_token(self._profile, token.strip())
         except InsecureKeyring:
-            backend = await self._secrets.backend_name()
+            backend = await self._secrets.backend_description()
             dialog.show_message(INSECURE_KEYRING_TEXT.format(backend=backend))
             return
         except SecretStoreError as exc:
