@@ -30,6 +30,7 @@ from agentapp.composition import (
 from agentapp.demo import DemoSandbox
 from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
+from agentapp.qt import main_thread_gc
 from agentapp.qt.audio_facade import AudioTools
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
@@ -87,6 +88,7 @@ class AppRuntime:
                  env_relay: tuple[str, str] | None = None,
                  clock: SessionClock = SYSTEM_CLOCK) -> None:
         self._app = app
+        main_thread_gc.install(app)  # no Qt object may be destroyed on a worker thread
         self._clock = clock  # every session reads the time here (tests pin it)
         self._launch = launch
         self._single = single

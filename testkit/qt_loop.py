@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from agentapp.qt import main_thread_gc
+
 T = TypeVar("T")
 
 
@@ -25,6 +27,7 @@ def qt_app() -> QApplication:
         return existing
     app = QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)
+    main_thread_gc.install(app)  # as the app does: no Qt object dies on a worker thread
     return app
 
 

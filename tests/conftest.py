@@ -23,6 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
+from agentapp.qt import main_thread_gc
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
 from testkit.homes import private_xdg_tree
@@ -32,6 +33,19 @@ pytest_plugins = ["pytester", "testkit.pytest_dialogs"]
 
 settings.register_profile("agentapp", deadline=None)
 settings.load_profile("agentapp")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_qt_thread(qapp: QApplication) -> main_thread_gc.MainThreadGc:
+    """As in the app: cyclic GC only on the Qt thread (the sandbox thread allocates too)."""
+    return main_thread_gc.install(qapp)
+
+
+@pytest.fixture(autouse=True)
+def collect_due_garbage(collect_on_the_qt_thread: main_thread_gc.MainThreadGc) -> Iterator[None]:
+    """Tests that never spin the Qt loop still get their cycles collected, on this thread."""
+    yield
+    collect_on_the_qt_thread.collect_due()
 
 
 @pytest.fixture

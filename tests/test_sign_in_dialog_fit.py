@@ -11,9 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from agentapp.ui.sign_in_dialog import SignInDialog
 
-WARNING = ("No secure keyring was found on this computer (no keyring service answered), so your token cannot "
-           "be saved. It will not be written to a file. Install or unlock your desktop keyring "
-           "(GNOME Keyring, KWallet, Windows Credential Manager or macOS Keychain) and try again.")
+WARNING = ("No secure keyring was found on this computer (no keyring service answered), so "
+           "your token cannot be saved. It will not be written to a file. Install or unlock "
+           "your desktop keyring (GNOME Keyring, KWallet, Windows Credential Manager or "
+           "macOS Keychain) and try again.")
 
 
 def _squashed(dialog: SignInDialog) -> list[str]:
