@@ -23,6 +23,7 @@ from testkit.homes import XDG_DIRS, private_xdg_tree
 from testkit.waiting import wait_until as _wait_until
 
 if TYPE_CHECKING:  # Qt and the app load only when a bench runs (bench.probe times startup)
+    from agentapp.core.call import CallTimeline
     from testkit.apps import AppUnderTest
 
 T = TypeVar("T")
@@ -93,3 +94,32 @@ async def live_app() -> AsyncIterator[AppUnderTest]:
             await app.stop()
     finally:
         sandbox.stop()
+
+
+async def place_and_end(app: AppUnderTest, number: str, *, end_within: float = 30) -> CallTimeline:
+    """Place one call through the window (typed number, Call button) and wait for it to end."""
+    import asyncio
+
+    from agentapp.core.call import CallTimeline
+
+    placed: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+
+    def done(value: object) -> None:
+        if not placed.done():
+            placed.set_result(value)
+
+    app.runtime.dial.placed.connect(done)
+    app.runtime.dial.refused.connect(done)
+    try:
+        app.window.dial.number.setText(number)
+        app.window.dial.call_button.click()
+        value = await asyncio.wait_for(placed, 15)
+    finally:
+        app.runtime.dial.placed.disconnect(done)
+        app.runtime.dial.refused.disconnect(done)
+    if not isinstance(value, CallTimeline) or not value.logid:
+        raise BenchError(f"could not place a call to {number}: {value}")
+    tracker = app.services.tracker
+    await wait_until(lambda: not (tracker.get(value.call_id) or value).is_live, end_within,
+                     "the call to end")
+    return value

@@ -27,7 +27,7 @@ import httpx
 from agentapp.core.call import CallTimeline
 from agentapp.core.signature import signed_headers
 from bench.click import mobile_numbers
-from bench.harness import EXTENSION, BenchError, live_app, wait_until
+from bench.harness import EXTENSION, BenchError, live_app, place_and_end
 from bench.stats import Row
 from testkit.apps import AppUnderTest
 
@@ -50,30 +50,6 @@ def rss_mib() -> float:
 def none_refs() -> int:
     gc.collect()
     return sys.getrefcount(None)
-
-
-async def _place_and_end(app: AppUnderTest, number: str) -> CallTimeline:
-    placed: asyncio.Future[object] = asyncio.get_running_loop().create_future()
-
-    def done(value: object) -> None:
-        if not placed.done():
-            placed.set_result(value)
-
-    app.runtime.dial.placed.connect(done)
-    app.runtime.dial.refused.connect(done)
-    try:
-        app.window.dial.number.setText(number)
-        app.window.dial.call_button.click()
-        value = await asyncio.wait_for(placed, 15)
-    finally:
-        app.runtime.dial.placed.disconnect(done)
-        app.runtime.dial.refused.disconnect(done)
-    if not isinstance(value, CallTimeline) or not value.logid:
-        raise BenchError(f"could not place a call: {value}")
-    tracker = app.services.tracker
-    await wait_until(lambda: not (tracker.get(value.call_id) or value).is_live, 30,
-                     "the call to end")
-    return value
 
 
 async def _post_events(app: AppUnderTest, client: httpx.AsyncClient, call: CallTimeline,
@@ -109,7 +85,7 @@ async def _timer_burst(cycles: int) -> int:
 
 async def measure(app: AppUnderTest) -> list[Row]:
     numbers = mobile_numbers(9_811_100_000)
-    await _place_and_end(app, next(numbers))  # warm-up: caches, imports, first paint
+    await place_and_end(app, next(numbers))  # warm-up: caches, imports, first paint
     await asyncio.sleep(1.0)
     refs0, rss0 = none_refs(), rss_mib()
     started = time.perf_counter()
@@ -119,7 +95,7 @@ async def measure(app: AppUnderTest) -> list[Row]:
         for i in range(CALLS):
             if i == CALLS // 2:
                 halfway = (none_refs(), rss_mib())
-            call = await _place_and_end(app, next(numbers))
+            call = await place_and_end(app, next(numbers))
             handled += 1 + await _post_events(app, client, call, EVENTS_PER_CALL)
             handled += await _timer_burst(TIMER_CYCLES // CALLS)
     took = time.perf_counter() - started

@@ -24,7 +24,7 @@ from aiohttp import web
 from agentapp.core.call import CallTimeline
 from agentapp.core.signature import signed_headers
 from bench.click import mobile_numbers
-from bench.harness import EXTENSION, BenchError, live_app, wait_until
+from bench.harness import EXTENSION, BenchError, live_app, place_and_end, wait_until
 from bench.stats import Row
 from testkit.apps import AppUnderTest
 
@@ -32,27 +32,9 @@ TARGET_MS = 50.0
 
 
 async def _tracked_call(app: AppUnderTest) -> CallTimeline:
-    """Place one call through the window and wait for it to end; returns its timeline."""
-    placed: asyncio.Future[object] = asyncio.get_running_loop().create_future()
-
-    def done(value: object) -> None:
-        if not placed.done():
-            placed.set_result(value)
-
-    app.runtime.dial.placed.connect(done)
-    app.runtime.dial.refused.connect(done)
-    try:
-        app.window.dial.number.setText(next(mobile_numbers(9_812_300_000)))
-        app.window.dial.call_button.click()
-        value = await asyncio.wait_for(placed, 15)
-    finally:
-        app.runtime.dial.placed.disconnect(done)
-        app.runtime.dial.refused.disconnect(done)
-    if not isinstance(value, CallTimeline) or not value.logid:
-        raise BenchError(f"could not place the call to follow: {value}")
+    """Place one call through the window, wait for it to end and for polling to stop."""
+    value = await place_and_end(app, next(mobile_numbers(9_812_300_000)), end_within=15)
     tracker = app.services.tracker
-    await wait_until(lambda: not (tracker.get(value.call_id) or value).is_live, 15,
-                     "the followed call to end")
     await wait_until(lambda: tracker.polling_count == 0, 5, "polling to stop")
     return value
 
