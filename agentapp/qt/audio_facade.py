@@ -8,12 +8,10 @@ stay passive. Service calls are scheduled as tasks on the qasync loop.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -23,6 +21,7 @@ from agentapp.audio.cache import RecordingCache
 from agentapp.audio.check import AudioCheck, DevicePrefs
 from agentapp.audio.recording_player import RecordingPlayer
 from agentapp.qt.bridge import Subscriptions
+from agentapp.qt.owned_tasks import OwnedTasks
 from agentapp.settings import (
     AUDIO_INPUT_DEVICE,
     AUDIO_OUTPUT_DEVICE,
@@ -36,42 +35,6 @@ from agentapp.ui.player import PlayerDialog
 log = logging.getLogger(__name__)
 
 Download = Callable[[str, Path], Awaitable[Path]]
-
-
-class _Tasks:
-    """Fire-and-forget service calls whose failures are logged, never lost."""
-
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
-
-    def run(self, coro: Coroutine[Any, Any, Any]) -> None:
-        task = asyncio.get_event_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("audio task failed", exc_info=task.exception())
-
-    def cancel_all(self) -> None:
-        """Cancel every pending call except the one asking (it may be among them)."""
-        current = asyncio.current_task() if _loop_running() else None
-        for task in list(self._tasks):
-            if task is not current:
-                task.cancel()
-
-    async def drain(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 def prefs_from(settings: Settings) -> DevicePrefs:
@@ -92,7 +55,7 @@ class AudioCheckFacade(QObject):
         self.check = check
         self._settings = settings
         self._dialog = dialog
-        self._tasks = _Tasks()
+        self._tasks = OwnedTasks("audio")
         self._subs = Subscriptions()
         c, d = check, dialog
         self._subs.add(c.devices, lambda _devices: self._devices())
@@ -152,7 +115,7 @@ class PlayerFacade(QObject):
         super().__init__(dialog)
         self.player = player
         self._dialog = dialog
-        self._tasks = _Tasks()
+        self._tasks = OwnedTasks("audio")
         self._subs = Subscriptions()
         w = dialog.player
         self._subs.add(player.state, w.show_state)
@@ -192,7 +155,7 @@ class AudioTools(QObject):
         self._parent = parent
         self.check: AudioCheckFacade | None = None
         self.player: PlayerFacade | None = None
-        self._tasks = _Tasks()
+        self._tasks = OwnedTasks("audio")
 
     def open_check(self) -> AudioCheckDialog:
         if self.check is not None:

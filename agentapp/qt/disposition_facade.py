@@ -8,7 +8,6 @@ debounced, through the store's writer thread (never on the UI thread).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -20,6 +19,7 @@ from shiboken6 import isValid
 
 from agentapp.core.call import CallTimeline
 from agentapp.core.phone import InvalidNumber, parse_number
+from agentapp.qt.owned_tasks import OwnedTasks
 from agentapp.services.disposition_outbox import OutboxCounts, RecordChange
 from agentapp.services.dispositions import CallRef, Dispositions
 from agentapp.services.screen_pop import PopInfo
@@ -97,7 +97,7 @@ class DispositionFacade(QObject):
         self._undo: list[Callable[[], None]] = []
         self._forms: dict[Key, list[DispositionForm]] = {}
         self._windows: dict[Key, DispositionWindow] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = OwnedTasks("disposition")
         self._window: QWidget | None = None
         self.badge = DispositionBadge()
         self.badge.clicked.connect(self.open_outbox)
@@ -126,7 +126,7 @@ class DispositionFacade(QObject):
         self._counts(service.outbox.counts.value)
         self._statuses(service.statuses.value)
         self._local = {}
-        self._spawn(self._load_local(service))
+        self._tasks.run(self._load_local(service))
 
     async def _load_local(self, service: Dispositions) -> None:
         local = await service.local_states()
@@ -218,14 +218,14 @@ class DispositionFacade(QObject):
         if self._service is not None:
             form.set_statuses([(s.id, s.name) for s in self._service.statuses.value])
             if not self._service.statuses.value:  # never fetched (offline at sign-in): try now
-                self._spawn(self._service.refresh_statuses())
+                self._tasks.run(self._service.refresh_statuses())
         writer = _DraftWriter(ref, self, self._service)
         form.edited.connect(writer.edited)
         form.save_requested.connect(lambda status, remark: self._save(ref, form, writer, status,
                                                                       remark))
         self._forms.setdefault(ref.key, []).append(form)
         form.destroyed.connect(lambda _o=None, key=ref.key, f=form: self._forget(key, f, writer))
-        self._spawn(self._load(ref, form, writer))
+        self._tasks.run(self._load(ref, form, writer))
         return form
 
     def _forget(self, key: Key, form: DispositionForm, writer: _DraftWriter) -> None:
@@ -258,13 +258,13 @@ class DispositionFacade(QObject):
 
     def write_draft(self, writer: _DraftWriter, status: int | None, remark: str) -> None:
         if self._current(writer):
-            self._spawn(self._draft(writer.ref, status, remark))
+            self._tasks.run(self._draft(writer.ref, status, remark))
 
     def _save(self, ref: CallRef, form: DispositionForm, writer: _DraftWriter, status: int,
               remark: str) -> None:
         writer.cancel()  # a late draft write must not reopen what is being saved
         if self._current(writer) and self._service is not None:
-            self._spawn(self._service.save(ref, status, remark))
+            self._tasks.run(self._service.save(ref, status, remark))
         else:
             form.show_problem("Not saved: this call belongs to an account you have signed "
                               "out of. Sign in to it again to save its disposition.")
@@ -307,7 +307,7 @@ class DispositionFacade(QObject):
         self.locals_changed.emit()
         self.state_changed.emit(change.source, change.record_id, change.state, change.reason)
         if self.outbox_list is not None and self.outbox_list.isVisible():
-            self._spawn(self._fill_outbox())
+            self._tasks.run(self._fill_outbox())
 
     def _counts(self, counts: OutboxCounts) -> None:
         self.counts = counts
@@ -328,7 +328,7 @@ class DispositionFacade(QObject):
             self.outbox_list.open_requested.connect(self._open_outbox_row)
         self.outbox_list.show()
         self.outbox_list.raise_()
-        self._spawn(self._fill_outbox())
+        self._tasks.run(self._fill_outbox())
         return self.outbox_list
 
     async def _fill_outbox(self) -> None:
@@ -360,21 +360,10 @@ class DispositionFacade(QObject):
 
     async def drain(self) -> None:
         """Wait for the store writes already started (draft writes, saves)."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.drain()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        self._spawn(coro)
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        task = asyncio.get_event_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("disposition task failed", exc_info=task.exception())
+        self._tasks.run(coro)
 
 
 class _DraftWriter(QObject):
