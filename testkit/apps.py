@@ -106,7 +106,7 @@ class AppUnderTest:
 async def launch_app(argv: Sequence[str], *, profile: str, keyring: KeyringBackend | None = None,
                      env_token: str | None = None,
                      local_time: LocalTime | None = None, sandbox: SandboxThread | None = None,
-                     app: QApplication | None = None, within: float = 20.0,
+                     app: QApplication | None = None, within: float = 60.0,
                      error: type[Exception] = AssertionError) -> AppUnderTest:
     """Start the app with ``argv`` (plus ``--profile``) and wait until it is up.
 
