@@ -44,7 +44,8 @@ from agentapp.qt.history_facade import (
 from agentapp.qt.pop_facade import PopFacade, install_lookup_action
 from agentapp.qt.quit_guard import QUIT_ANYWAY, QuitGuard, live_call_reason
 from agentapp.qt.recent_calls_facade import RecentCallsFacade
-from agentapp.qt.settings_flow import SettingsFlow
+from agentapp.qt.settings_flow import SettingsFlow, SettingsHooks
+from agentapp.qt.settings_sources import audio_device_names
 from agentapp.qt.sign_in_flow import SignInFlow
 from agentapp.qt.status_facade import StatusFacade
 from agentapp.qt.status_panel_facade import StatusPanelFacade, install_status_panel_action
@@ -59,6 +60,7 @@ from agentapp.settings import (
     API_BASE_URL,
     APP_FIRST_CHOICE_MADE,
     DIAL_TEL_ACTION,
+    NOTIFY_POP_DESKTOP,
     PHONE_DEFAULT_REGION,
     POP_CRM_URL_TEMPLATE,
     RELAY_ACCOUNT,
@@ -151,11 +153,7 @@ class AppRuntime:
                                   parent_window=window)
         window.sign_in_requested.connect(lambda: self.sign_in and self.sign_in.open())
         window.sign_out_requested.connect(lambda: self.sign_in and self.sign_in.sign_out())
-        self.settings_flow = SettingsFlow(
-            settings=self._settings, services=lambda: self._services,
-            restart=self.restart_session, register_webhook=self.register_webhook,
-            apply_theme=lambda theme: apply_theme(self._app, theme), parent_window=window)
-        window.settings_requested.connect(self.settings_flow.open)
+        self.settings_flow = self._build_settings_flow(window)
         self.audio = AudioTools(self._settings, self._launch.profile, parent=window,
                                 download=lambda: self._services.client.download_recording
                                 if self._services is not None else None)
@@ -178,6 +176,26 @@ class AppRuntime:
             self.dispositions.counts_changed.connect(self._tray_tooltip)
             self.pops.missed_changed.connect(self._tray_tooltip)
         return window
+
+    def _build_settings_flow(self, window: MainWindow) -> SettingsFlow:
+        """Settings for agents: what it may apply at once, and the account's actions."""
+        flow = SettingsFlow(
+            settings=self._settings, services=lambda: self._services,
+            restart=self.restart_session, register_webhook=self.register_webhook,
+            apply_theme=lambda theme: apply_theme(self._app, theme), parent_window=window,
+            hooks=SettingsHooks(
+                secrets=self._secrets, profile=self._launch.profile,
+                appliers={PHONE_DEFAULT_REGION.key: window.dial.set_region},
+                apply_line=lambda: self.change_line(self._settings.get(AGENT_EXTENSION),
+                                                    self._settings.get(AGENT_DID)),
+                plan_kind=lambda: self._plan.kind if self._plan and self._services else "",
+                live_calls=lambda: len(self._services.tracker.live_calls())
+                if self._services else 0,
+                sign_in=lambda: self.sign_in and self.sign_in.open(),
+                sign_out=lambda: self.sign_in and self.sign_in.sign_out(),
+                audio_devices=audio_device_names))
+        window.settings_requested.connect(flow.open)
+        return flow
 
     def _install_presence(self, window: MainWindow) -> None:
         """Close-to-tray, the tray's state words, and the questions quitting asks."""
@@ -447,7 +465,8 @@ class AppRuntime:
 
     def _notify_pop(self, title: str, body: str) -> None:
         """A desktop notification for a pop while the main window is hidden."""
-        if self.window is not None and not self.window.isVisible():
+        if (self.window is not None and not self.window.isVisible()
+                and self._settings.get(NOTIFY_POP_DESKTOP)):
             self._tray.showMessage(title, body or title)
 
     def _did_label(self, did: str) -> str:

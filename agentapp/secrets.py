@@ -140,6 +140,15 @@ class SecretStore:
         except Exception as exc:
             raise SecretStoreError(f"Could not save the relay credentials: {exc}") from exc
 
+    def delete_relay_creds(self, profile: str) -> None:
+        """Remove them; removing credentials that are not there is not an error."""
+        try:
+            self._keyring().delete_password(SERVICE_NAME, _relay_user(profile))
+        except keyring.errors.PasswordDeleteError:
+            return
+        except Exception as exc:
+            raise SecretStoreError(f"Could not remove the relay credentials: {exc}") from exc
+
 
 def _relay_user(profile: str) -> str:
     return f"{profile}/relay-nats"
@@ -179,3 +188,9 @@ class AsyncSecretStore:
 
     async def get_relay_creds(self, profile: str) -> str | None:
         return await self._run(self._store.get_relay_creds, profile)
+
+    async def set_relay_creds(self, profile: str, creds: str) -> None:
+        await self._run(self._store.set_relay_creds, profile, creds)
+
+    async def delete_relay_creds(self, profile: str) -> None:
+        await self._run(self._store.delete_relay_creds, profile)

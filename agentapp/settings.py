@@ -223,6 +223,8 @@ UI_CLOSE_TO_TRAY = Setting("ui/close_to_tray", bool, True,
 UI_TOLD_TRAY = Setting("ui/told_tray", bool, False, "Told once where the closed window went")
 UI_COMPACT = Setting("ui/compact", bool, False, "Compact sidebar layout")
 UI_ON_TOP = Setting("ui/on_top", bool, False, "Keep the window on top of others")
+NOTIFY_POP_DESKTOP = Setting("notify/pop_desktop", bool, True,
+                             "Desktop notification for a pop-up while the window is hidden")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     API_BASE_URL, API_PATH_OVERRIDES, API_PROBE_INTERVAL_S, AGENT_EXTENSION, AGENT_DID,
@@ -233,6 +235,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     RELAY_WEBHOOK_URL, DISPOSITION_REQUIRED, UI_THEME, UI_GEOMETRY,
     AUDIO_INPUT_DEVICE, AUDIO_OUTPUT_DEVICE, AUDIO_PREFERRED_INPUTS, AUDIO_PREFERRED_OUTPUTS,
     APP_FIRST_CHOICE_MADE, UI_CLOSE_TO_TRAY, UI_TOLD_TRAY, UI_COMPACT, UI_ON_TOP,
+    NOTIFY_POP_DESKTOP,
 )
 
 SCHEMA_KEY = "app/schema_version"

@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from agentapp.api import errors
 from agentapp.api.responses import HTML_ANSWER_MESSAGE
-from agentapp.qt.settings_flow import EDITABLE
-from agentapp.settings import API_PATH_OVERRIDES
+from agentapp.settings import ALL_SETTINGS, API_PATH_OVERRIDES
 from agentapp.ui.main_window import MainWindow
+from agentapp.ui.settings_pages import shown_fields
 
 DASHBOARD = "in your IVR Solutions dashboard"
 
@@ -49,10 +49,11 @@ def test_menu_places_named_in_messages_exist(qtbot: QtBot, name: str, text: str)
 
 @pytest.mark.parametrize(("name", "text"), sorted(_messages().items()))
 def test_settings_named_in_messages_exist(name: str, text: str) -> None:
-    editable = {s.label for s in EDITABLE}
+    shown = shown_fields({s.key: s for s in ALL_SETTINGS}).values()
+    editable = {f.label for f in shown} | {f"{f.page} → {f.label}" for f in shown}
     for match in re.finditer(r"Settings → ([^.,(]+)", text):
         place = match.group(1).strip()
-        # The provider's dashboard has its own Settings page; ours lists EDITABLE only.
+        # The provider's dashboard has its own Settings page; ours shows the table's fields.
         if text[match.end():].lstrip().startswith(DASHBOARD) or place.endswith(DASHBOARD):
             continue
         assert place in editable, f"{name} points to Settings → {place}, which does not exist"

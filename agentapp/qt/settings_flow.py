@@ -1,9 +1,19 @@
-"""The settings dialog's requests: save (and re-apply), check the API, register webhook."""
+"""The Settings dialog's requests: save and apply, keyring credentials, the API
+check, webhook registration, signing in and out.
+
+A saved change takes effect the way the presentation table says
+(``settings_pages.Applies``): live through an applier the runtime gives (theme,
+country), read at use (pop-up trigger, tel: links…), or by reconnecting the
+session for what services read at start (calling hours, webhook, relay).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject
@@ -11,42 +21,23 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from qasync import asyncSlot
 
 from agentapp.api.client import IvrClient
+from agentapp.audio.errors import AudioUnavailable
 from agentapp.core.session import Session
+from agentapp.qt.settings_sources import CredsFileError, read_creds_file
+from agentapp.secrets import AsyncSecretStore, InsecureKeyring, SecretStoreError
 from agentapp.services.doctor import check_api, format_table
-from agentapp.settings import (
-    DIAL_CALLING_HOURS_END,
-    DIAL_CALLING_HOURS_START,
-    DIAL_TEL_ACTION,
-    DISPOSITION_REQUIRED,
-    PHONE_DEFAULT_REGION,
-    RELAY_ACCOUNT,
-    RELAY_NATS_URLS,
-    RELAY_WEBHOOK_URL,
-    UI_CLOSE_TO_TRAY,
-    UI_THEME,
-    WEBHOOK_HOST,
-    WEBHOOK_PORT,
-    WEBHOOK_PUBLIC_URL,
-    WEBHOOK_SECRET_ENABLED,
-    Setting,
-    Settings,
-)
+from agentapp.settings import AGENT_DID, AGENT_EXTENSION, RELAY_NATS_URLS, Settings
 from agentapp.ui.settings_dialog import SettingsDialog
+from agentapp.ui.settings_pages import ADVANCED, Applies, shown_fields
 
 log = logging.getLogger(__name__)
 
-EDITABLE: list[Setting[Any]] = [
-    DIAL_TEL_ACTION, DIAL_CALLING_HOURS_START, DIAL_CALLING_HOURS_END, PHONE_DEFAULT_REGION,
-    UI_THEME, UI_CLOSE_TO_TRAY, WEBHOOK_HOST, WEBHOOK_PORT, WEBHOOK_PUBLIC_URL,
-    WEBHOOK_SECRET_ENABLED,
-    RELAY_NATS_URLS, RELAY_ACCOUNT, RELAY_WEBHOOK_URL,
-    DISPOSITION_REQUIRED,
-]
 ONE_WEBHOOK_WARNING = (
     "An IVR Solutions account has ONE webhook URL. Registering this app replaces whatever "
     "URL is registered now (a CRM integration, for example), which then stops receiving "
     "call events. Register anyway?"
 )
+LINE_KEYS = frozenset({AGENT_EXTENSION.key, AGENT_DID.key})
 
 
 class RunningSession(Protocol):
@@ -62,29 +53,69 @@ class RunningSession(Protocol):
     def client(self) -> IvrClient: ...
 
 
+async def _nothing() -> str:
+    return ""
+
+
+async def _no_devices() -> tuple[list[str], list[str]]:
+    raise AudioUnavailable("Audio devices are not listed here.")
+
+
+@dataclass
+class SettingsHooks:
+    """What the runtime lends the flow; every part has a harmless default."""
+
+    secrets: AsyncSecretStore | None = None
+    profile: str = "default"
+    # Applied at once after saving, by setting key (theme, country of the dial field…).
+    appliers: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
+    apply_line: Callable[[], Awaitable[str]] = _nothing  # extension/caller ID, signed in
+    plan_kind: Callable[[], str] = lambda: ""  # "account", "demo" or "" (no session)
+    live_calls: Callable[[], int] = lambda: 0
+    sign_in: Callable[[], object] = lambda: None
+    sign_out: Callable[[], object] = lambda: None
+    audio_devices: Callable[[], Awaitable[tuple[list[str], list[str]]]] = _no_devices
+
+
 class SettingsFlow(QObject):
     def __init__(self, *, settings: Settings, services: Callable[[], RunningSession | None],
                  restart: Callable[[], Awaitable[bool]],
                  register_webhook: Callable[[], Awaitable[str]],
-                 apply_theme: Callable[[str], object], parent_window: QWidget | None) -> None:
+                 apply_theme: Callable[[str], object], parent_window: QWidget | None,
+                 hooks: SettingsHooks | None = None) -> None:
         super().__init__(parent_window)
         self._settings = settings
         self._services = services
         self._restart = restart
         self._register = register_webhook
-        self._apply_theme = apply_theme
+        self._hooks = hooks or SettingsHooks()
+        self._appliers = {"ui/theme": apply_theme, **self._hooks.appliers}
         self._parent = parent_window
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.dialog: SettingsDialog | None = None
+
+    @property
+    def shown(self) -> dict[str, Any]:
+        """The settings the dialog edits (every declared one the table puts on a page)."""
+        return shown_fields(self._settings.declarations)
 
     def open(self) -> SettingsDialog:
         if self.dialog is None:
-            values = {s.key: self._settings.get(s) for s in EDITABLE}
-            dialog = SettingsDialog(EDITABLE, values, self._parent)
+            declared = self._settings.declarations
+            values = {k: self._settings.get(declared[k]) for k in self.shown}
+            dialog = SettingsDialog(declared, values, self._parent)
             dialog.save_requested.connect(self.save)
             dialog.check_api_requested.connect(self.check)
             dialog.register_webhook_requested.connect(self._confirm_register)
+            dialog.account.sign_in_requested.connect(lambda: self._leave(self._hooks.sign_in))
+            dialog.account.sign_out_requested.connect(
+                lambda: self._leave(self._hooks.sign_out))
+            dialog.relay_creds.file_chosen.connect(self._load_creds)
             dialog.finished.connect(self._closed)
             self.dialog = dialog
+            self._show_account(dialog)
+            self._spawn(self._fill_keyring(dialog))
+            self._spawn(self._fill_devices(dialog))
         self.dialog.open()
         return self.dialog
 
@@ -93,20 +124,141 @@ class SettingsFlow(QObject):
             self.dialog.deleteLater()
         self.dialog = None
 
-    @asyncSlot(dict)
-    async def save(self, values: dict[str, Any]) -> None:
-        declared = {s.key: s for s in EDITABLE}
+    def _leave(self, then: Callable[[], object]) -> None:
+        """Sign in / sign out: the settings dialog steps aside first (unsaved edits go)."""
+        if self.dialog is not None:
+            self.dialog.reject()
+        then()
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_event_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("settings task failed", exc_info=task.exception())
+
+    # -- what the dialog shows besides settings ------------------------------------
+    def _show_account(self, dialog: SettingsDialog) -> None:
+        services, kind = self._services(), self._hooks.plan_kind()
+        if services is None or not kind:
+            dialog.account.show_account("Not signed in.", False)
+        elif kind == "demo":
+            dialog.account.show_account(
+                "Using the built-in demo: a demo person and line, no real calls.", False)
+        else:
+            s = services.session
+            dialog.account.show_account(
+                f"Signed in to {s.base_url} as extension {s.ext_no or '(none)'}"
+                + (f", caller ID {s.did}." if s.did else "."), True)
+
+    async def _fill_keyring(self, dialog: SettingsDialog) -> None:
+        secrets, profile = self._hooks.secrets, self._hooks.profile
+        if secrets is None:
+            dialog.account.show_token("The keyring is not available here.", "bad")
+            dialog.relay_creds.show_stored(None)
+            return
+        try:
+            token = await secrets.get_token(profile)
+            backend = await secrets.backend_name()
+        except SecretStoreError as exc:
+            if self.dialog is dialog:
+                dialog.account.show_token(f"The keyring could not be read: {exc}", "bad")
+        else:
+            if self.dialog is dialog:
+                dialog.account.show_token(
+                    f"Your API token is stored in the system keyring ({backend})." if token
+                    else "No API token is stored in the keyring.", "ok" if token else "")
+        try:
+            creds = await secrets.get_relay_creds(profile)
+        except SecretStoreError:
+            if self.dialog is dialog:
+                dialog.relay_creds.show_stored(None)
+            return
+        if self.dialog is dialog:
+            dialog.relay_creds.show_stored(bool(creds))
+
+    async def _fill_devices(self, dialog: SettingsDialog) -> None:
+        try:
+            inputs, outputs = await self._hooks.audio_devices()
+        except AudioUnavailable as exc:
+            if self.dialog is dialog:
+                dialog.show_devices([], [], str(exc))
+            return
+        if self.dialog is dialog:
+            dialog.show_devices(inputs, outputs)
+
+    @asyncSlot(str)
+    async def _load_creds(self, path: str) -> None:
+        dialog = self.dialog
+        try:
+            text = await read_creds_file(Path(path))
+        except CredsFileError as exc:
+            if self.dialog is dialog and dialog is not None:
+                dialog.relay_creds.show_error(str(exc))
+            return
+        if self.dialog is dialog and dialog is not None:
+            dialog.relay_creds.show_error("")
+            dialog.relay_creds.set_loaded(Path(path).name, text)
+
+    # -- saving --------------------------------------------------------------------
+    @asyncSlot(dict, object)
+    async def save(self, values: dict[str, Any], creds: tuple[str, str] | None = None) -> None:
+        dialog = self.dialog
+        if creds is not None and not await self._store_creds(creds):
+            return  # nothing saved: the keyring said no, beside the field
+        declared, shown = self._settings.declarations, self.shown
         changed = {k for k, v in values.items() if self._settings.get(declared[k]) != v}
         for key, value in values.items():
             self._settings.set(declared[key], value)
         await self._settings.asave()
-        if UI_THEME.key in changed:
-            self._apply_theme(values[UI_THEME.key])
-        if changed - {UI_THEME.key, DIAL_TEL_ACTION.key, DISPOSITION_REQUIRED.key}:
-            await self._restart()  # calling hours, region, webhook: read at session start
-        if self.dialog is not None:
-            self.dialog.accept()
+        for key in changed & self._appliers.keys():
+            self._appliers[key](values[key])
+        relay_on = bool(self._settings.get(RELAY_NATS_URLS).strip())
+        reconnect = {k for k in changed if shown[k].applies is Applies.RECONNECT}
+        if creds is not None and relay_on:
+            reconnect.add(RELAY_NATS_URLS.key)
+        note = ""
+        if changed & LINE_KEYS and self._hooks.plan_kind() == "account":
+            note = await self._hooks.apply_line()
+        if reconnect and self._services() is not None:
+            if self._hooks.live_calls():
+                note = ("Saved. A call is live, so " + ", ".join(
+                    sorted(shown[k].label for k in reconnect)) + " apply at next sign-in.")
+            else:
+                await self._restart()
+        if note and dialog is not None and self.dialog is dialog:
+            dialog.show_message(note, "bad" if not note.startswith("Saved") else "ok")
+            return
+        if dialog is not None:
+            dialog.accept()
 
+    async def _store_creds(self, creds: tuple[str, str]) -> bool:
+        dialog, secrets = self.dialog, self._hooks.secrets
+        action, text = creds
+        if secrets is None:
+            problem = "The keyring is not available here: nothing was saved."
+        else:
+            try:
+                if action == "set":
+                    await secrets.set_relay_creds(self._hooks.profile, text)
+                else:
+                    await secrets.delete_relay_creds(self._hooks.profile)
+                return True
+            except InsecureKeyring as exc:
+                problem = f"{exc} Nothing was saved."
+            except SecretStoreError as exc:
+                problem = f"The keyring refused the credentials ({exc}). Nothing was saved."
+        log.warning("relay credentials not stored")
+        if dialog is not None:
+            dialog.relay_creds.show_error(problem)
+            dialog.open_page(ADVANCED)
+            dialog.show_message(problem)
+        return False
+
+    # -- tools -----------------------------------------------------------------------
     @asyncSlot()
     async def check(self) -> None:
         services, dialog = self._services(), self.dialog

@@ -97,6 +97,10 @@ class DialPanel(QWidget):
     def region(self) -> str:
         return self._region
 
+    def set_region(self, region: str) -> None:
+        """Settings → Calling → Default country, applied while the app runs."""
+        self._region = region
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Paste into the number field: a number inside text ("mob: +91-99887 76655")
         is taken out of it; several are offered as a choice; anything else pastes
