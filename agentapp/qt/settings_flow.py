@@ -95,6 +95,11 @@ class SettingsFlow(QObject):
         self.dialog: SettingsDialog | None = None
 
     @property
+    def keyring(self) -> AsyncSecretStore | None:
+        """Where the token and the relay credentials are kept (tests read it back)."""
+        return self._hooks.secrets
+
+    @property
     def shown(self) -> dict[str, Any]:
         """The settings the dialog edits (every declared one the table puts on a page)."""
         return shown_fields(self._settings.declarations)

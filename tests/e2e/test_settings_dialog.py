@@ -1,14 +1,32 @@
-"""Settings through the real dialog: API check table, webhook registration, saving."""
+"""Settings through the real dialog in the real app: API check table, webhook
+registration, and a round trip per page (change, save, reload from the settings
+file, value kept; applied in the running app where it applies at once)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QMessageBox
+import pytest
+from PySide6.QtCore import QTime
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QTimeEdit,
+    QWidget,
+)
 
 from agentapp.sandbox.thread import SandboxThread
-from agentapp.settings import DIAL_CALLING_HOURS_START, DIAL_TEL_ACTION, Settings
+from agentapp.settings import Settings
 from agentapp.ui.settings_dialog import SettingsDialog
+from agentapp.ui.theme import apply_theme
 from testkit.apps import AppUnderTest, StartApp
 from testkit.dialogs import open_question
 from testkit.qt_loop import QtLoop
@@ -22,16 +40,172 @@ def _open_settings(app: AppUnderTest) -> SettingsDialog:
     return dialog
 
 
+def _stored(app: AppUnderTest) -> Settings:
+    stored = Settings.for_profile(app.profile)
+    stored.load()
+    return stored
+
+
+def _set(editor: QWidget, value: Any) -> None:
+    """Change an editor the way its kind is changed (choices by their stored value)."""
+    if isinstance(editor, QComboBox):
+        index = editor.findData(value)
+        assert index >= 0, (editor.accessibleName(), value)
+        editor.setCurrentIndex(index)
+    elif isinstance(editor, QCheckBox):
+        editor.setChecked(bool(value))
+    elif isinstance(editor, QSpinBox):
+        editor.setValue(int(value))
+    elif isinstance(editor, QTimeEdit):
+        editor.setTime(QTime.fromString(str(value), "HH:mm"))
+    elif isinstance(editor, QPlainTextEdit):
+        editor.setPlainText("\n".join(value))
+    else:
+        assert isinstance(editor, QLineEdit)
+        editor.setText(str(value))
+
+
+@dataclass(frozen=True)
+class PageChange:
+    changes: dict[str, Any]
+    live: Callable[[AppUnderTest], bool] = lambda _app: True  # seen in the running app
+
+
+def _dark(_app: AppUnderTest) -> bool:
+    return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+PAGES: dict[str, PageChange] = {
+    "Calling": PageChange(
+        {"phone/default_region": "GB", "dial/tel_action": "dial",
+         "dial/calling_hours_start": "08:30", "dispositions/require_before_next_call": True},
+        live=lambda app: app.window.dial.region == "GB"),
+    "Pop-ups": PageChange(
+        {"pop/incoming_trigger": "answer",
+         "pop/crm_url_template": "https://crm.example.com/find?phone={e164}",
+         "history/backfill_days": 7}),
+    "Audio": PageChange({"audio/preferred_inputs": ["Jabra Evolve", "USB Headset"]}),
+    "Notifications": PageChange({"notify/pop_desktop": False}),
+    "Window": PageChange({"ui/theme": "dark", "ui/close_to_tray": False},
+                         live=lambda app: _dark(app) and app.runtime.presence is not None
+                         and not app.runtime.presence.hides_to_tray),
+    "Account": PageChange({"agent/did": "+918044475500"},
+                          live=lambda app: app.services.session.did == "+918044475500"),
+    "Advanced": PageChange(
+        {"relay/account": "team-1", "webhook/secret_enabled": False,
+         "api/path_overrides": ["c2c_post = /api/c2c_post"]}),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_round_trip_per_page(qloop: QtLoop, start_app: StartApp, qapp: QApplication,
+                             page: str) -> None:
+    change = PAGES[page]
+
+    async def scenario() -> None:
+        app = await start_app()
+        dialog = _open_settings(app)
+        dialog.open_page(page)
+        for key, value in change.changes.items():
+            assert dialog.fields[key].page == page
+            _set(dialog.editors[key], value)
+        dialog.save_button.click()
+        await wait_until(lambda: app.runtime.settings_flow.dialog is None, 15, "saved")
+        stored = _stored(app)
+        for key, value in change.changes.items():
+            expected = ({"c2c_post": "/api/c2c_post"} if key == "api/path_overrides"
+                        else value)
+            assert stored.get(stored.declarations[key]) == expected, key
+        await wait_until(lambda: change.live(app), 10, f"{page} applied in the app")
+        again = _open_settings(app)  # reopened from the saved values
+        for key in change.changes:
+            editor = again.editors[key]
+            if isinstance(editor, QComboBox):
+                assert editor.currentData() == change.changes[key], key
+        again.reject()
+
+    try:
+        qloop.run(scenario())
+    finally:
+        apply_theme(qapp, "system")
+
+
+def test_relay_credentials_go_to_the_keyring_never_the_settings_file(
+        qloop: QtLoop, start_app: StartApp) -> None:
+    secret = "a2101:correct-horse-battery"
+
+    async def scenario() -> None:
+        app = await start_app()
+        secrets = app.runtime.settings_flow.keyring
+        assert secrets is not None
+        dialog = _open_settings(app)
+        await wait_until(lambda: "No credentials" in dialog.relay_creds.status.text(), 10,
+                         "the keyring's state")
+        dialog.open_page("Advanced")
+        _set(dialog.editors["relay/nats_urls"], "nats://127.0.0.1:1")
+        dialog.relay_creds.entry.setText(secret)
+        dialog.relay_creds.entry.textEdited.emit(secret)
+        dialog.save_button.click()
+        await wait_until(lambda: app.runtime.settings_flow.dialog is None, 15, "saved")
+        assert await secrets.get_relay_creds(app.profile) == secret
+        text = _stored(app).path.read_text(encoding="utf-8")
+        assert "correct-horse" not in text and "nats://127.0.0.1:1" in text
+
+        dialog = _open_settings(app)
+        await wait_until(lambda: "are stored" in dialog.relay_creds.status.text(), 10,
+                         "stored credentials shown")
+        assert secret not in dialog.relay_creds.status.text()
+        assert dialog.relay_creds.entry.text() == ""
+        dialog.relay_creds.remove_button.click()
+        dialog.save_button.click()
+        await wait_until(lambda: app.runtime.settings_flow.dialog is None, 15, "saved")
+        assert await secrets.get_relay_creds(app.profile) is None
+    qloop.run(scenario())
+
+
+def test_account_page_says_where_the_token_is(qloop: QtLoop, start_app: StartApp) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        dialog = _open_settings(app)
+        dialog.open_page("Account")
+        assert "Signed in to" in dialog.account.state.text()
+        assert "extension 2101" in dialog.account.state.text()
+        # Started with AGENTAPP_TOKEN: the keyring holds none for this profile.
+        await wait_until(lambda: "No API token" in dialog.account.token.text(), 10,
+                         "the token's keyring state")
+        assert dialog.account.sign_out_button.isEnabled()
+        dialog.reject()
+    qloop.run(scenario())
+
+
+def test_a_refused_value_saves_nothing(qloop: QtLoop, start_app: StartApp) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        dialog = _open_settings(app)
+        _set(dialog.editors["relay/nats_urls"], "http://not-nats")
+        _set(dialog.editors["dial/tel_action"], "dial")
+        dialog.save_button.click()
+        assert "nats://" in dialog.errors["relay/nats_urls"].text()
+        assert dialog.errors["relay/nats_urls"].isVisible()
+        assert not _stored(app).path.exists() or _stored(app).get(
+            _stored(app).declarations["dial/tel_action"]) == "prefill"
+        dialog.reject()
+    qloop.run(scenario())
+
+
 def test_check_api_shows_every_endpoint_ok(qloop: QtLoop, start_app: StartApp) -> None:
     async def scenario() -> None:
         app = await start_app()
         dialog = _open_settings(app)
+        dialog.open_page("Advanced")
+        height = dialog.height()
         dialog.check_button.click()
         await wait_until(lambda: dialog.report.isVisible(), 20, "the check report")
         report = dialog.report.toPlainText()
         assert "/api/key_authentication" in report and "/v1/all_call_logs" in report
         assert "endpoints OK" in dialog.message.text()
         assert dialog.message.property("tone") == "ok", report
+        assert dialog.height() == height  # the report scrolls; the dialog does not grow
         dialog.reject()
     qloop.run(scenario())
 
@@ -50,30 +224,6 @@ def test_register_webhook_from_settings(qloop: QtLoop, start_app: StartApp,
         info = sandbox.control("GET", "/_sandbox/info")
         assert info["webhook_url"] == services.webhook_url
         dialog.reject()
-    qloop.run(scenario())
-
-
-def test_save_validates_and_persists(qloop: QtLoop, start_app: StartApp) -> None:
-    async def scenario() -> None:
-        app = await start_app()
-        dialog = _open_settings(app)
-        buttons = dialog.findChild(QDialogButtonBox)
-        assert buttons is not None
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        start = dialog.editors[DIAL_CALLING_HOURS_START.key]
-        tel = dialog.editors[DIAL_TEL_ACTION.key]
-        assert isinstance(start, QLineEdit) and isinstance(tel, QComboBox)
-        start.setText("25:99")
-        save.click()
-        assert "Calling hours start" in dialog.message.text()
-        start.setText("08:30")
-        tel.setCurrentIndex(tel.findData("dial"))
-        save.click()
-        await wait_until(lambda: app.runtime.settings_flow.dialog is None, 10, "dialog closed")
-        stored = Settings.for_profile(app.profile)
-        stored.load()
-        assert stored.get(DIAL_CALLING_HOURS_START) == "08:30"
-        assert stored.get(DIAL_TEL_ACTION) == "dial"
     qloop.run(scenario())
 
 
