@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +55,10 @@ CONTROLS: dict[str, tuple[Callable[[], QWidget], QPalette.ColorRole]] = {
     "combo box": (_combo, QPalette.ColorRole.Highlight),
     "table": (lambda: QTableWidget(3, 3), QPalette.ColorRole.Highlight),
     "check box": (lambda: QCheckBox("Keep running in the tray"), QPalette.ColorRole.Highlight),
+    # Settings: calling hours, numbers of days, lists of device names.
+    "time edit": (lambda: QTimeEdit(QTime(9, 0)), QPalette.ColorRole.Highlight),
+    "spin box": (lambda: QSpinBox(), QPalette.ColorRole.Highlight),
+    "text area": (lambda: QPlainTextEdit("Jabra Evolve"), QPalette.ColorRole.Highlight),
 }
 
 

@@ -84,9 +84,10 @@ class RelayCredsBox(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._loaded = ""
+        self._loaded = self._loaded_from = ""
         self._remove = False
         self._stored: bool | None = None
+        self._checked = False  # the keyring has answered
         self.status = _wrapped("Checking the keyring…", self.LABEL)
         self.entry = QLineEdit()
         self.entry.setEchoMode(QLineEdit.EchoMode.Password)
@@ -112,12 +113,12 @@ class RelayCredsBox(QWidget):
         box.addLayout(buttons)
         box.addWidget(self.error)
 
-    def show_stored(self, stored: bool | None, problem: str = "") -> None:
-        """What the keyring holds now (None: it could not be read, ``problem`` says why)."""
-        self._stored, self._loaded, self._remove = stored, "", False
-        self.entry.clear()
+    def show_stored(self, stored: bool | None) -> None:
+        """What the keyring holds now (None: it could not be read). What the agent
+        typed or loaded meanwhile is kept."""
+        self._stored, self._checked = stored, True
         self.remove_button.setEnabled(bool(stored))
-        self._render(problem)
+        self._render()
 
     def pending(self) -> tuple[str, str] | None:
         """("set", text), ("delete", "") or None: what Save does with the keyring."""
@@ -129,8 +130,8 @@ class RelayCredsBox(QWidget):
     def set_loaded(self, name: str, text: str) -> None:
         """A .creds file's text, read by the flow; stored at Save like typed text."""
         self.entry.clear()
-        self._loaded, self._remove = text, False
-        self._render(f"Loaded {name}: stored in the keyring when you save.")
+        self._loaded, self._loaded_from, self._remove = text, name, False
+        self._render()
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -140,20 +141,30 @@ class RelayCredsBox(QWidget):
 
     def _typed(self) -> None:
         self._loaded, self._remove = "", False
-        self._render("Stored in the keyring when you save." if self.entry.text() else "")
+        self._render()
 
     def _mark_remove(self) -> None:
         self.entry.clear()
         self._loaded, self._remove = "", True
-        self._render("Removed from the keyring when you save.")
+        self._render()
 
-    def _render(self, note: str) -> None:
-        if self._stored is None:
+    def _render(self) -> None:
+        if not self._checked:
+            state = "Checking the keyring…"
+        elif self._stored is None:
             state = "The keyring could not be read."
         elif self._stored:
             state = "Credentials are stored in the system keyring."
         else:
             state = "No credentials are stored."
+        if self.entry.text():
+            note = "Stored in the keyring when you save."
+        elif self._loaded:
+            note = f"Loaded {self._loaded_from}: stored in the keyring when you save."
+        elif self._remove:
+            note = "Removed from the keyring when you save."
+        else:
+            note = ""
         text = f"{state} {note}".strip()
         self.status.setText(text)
         self.status.setAccessibleName(f"{self.LABEL}: {text}")

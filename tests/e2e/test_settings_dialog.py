@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,8 +28,9 @@ from agentapp.sandbox.thread import SandboxThread
 from agentapp.settings import Settings
 from agentapp.ui.settings_dialog import SettingsDialog
 from agentapp.ui.theme import apply_theme
-from testkit.apps import AppUnderTest, StartApp
+from testkit.apps import AppUnderTest, StartApp, launch_app, new_profile, pin_calling_hours
 from testkit.dialogs import open_question
+from testkit.keyrings import BrokenKeyring
 from testkit.qt_loop import QtLoop
 from testkit.waiting import wait_until
 
@@ -245,4 +247,73 @@ def test_real_account_registration_warns_first(qloop: QtLoop, start_app: StartAp
         box.button(QMessageBox.StandardButton.No).click()
         assert "Registered" not in dialog.message.text()
         dialog.reject()
+    qloop.run(scenario())
+
+
+def test_a_keyring_that_refuses_saves_nothing(qloop: QtLoop, qapp: QApplication,
+                                              sandbox: SandboxThread, data_dirs: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A locked keyring: the credentials field says so, and no setting is written."""
+    monkeypatch.setenv("AGENTAPP_TOKEN", sandbox.token)
+
+    async def scenario() -> None:
+        profile = new_profile("e2e")
+        pin_calling_hours(profile)
+        app = await launch_app(["--api-url", sandbox.base_url, "--extension", "2101",
+                                "--did", "+911143104567"],
+                               profile=profile, keyring=BrokenKeyring(),
+                               env_token=sandbox.token, sandbox=sandbox, app=qapp)
+        qloop.finalizers.append(app.stop)
+        dialog = _open_settings(app)
+        await wait_until(lambda: "could not be read" in dialog.account.token.text(), 10,
+                         "the keyring's failure, in words")
+        await wait_until(lambda: "could not be read" in dialog.relay_creds.status.text(), 10,
+                         "the relay credentials' state, in words")
+        _set(dialog.editors["dial/tel_action"], "dial")
+        dialog.relay_creds.entry.setText("a2101:pw")
+        dialog.save_button.click()
+        await wait_until(lambda: dialog.relay_creds.error.isVisible(), 10, "the refusal")
+        assert "Nothing was saved" in dialog.relay_creds.error.text()
+        assert dialog.stack.currentIndex() == [p.name for p in dialog.pages].index("Advanced")
+        assert _stored(app).get(_stored(app).declarations["dial/tel_action"]) == "prefill"
+        dialog.reject()
+    qloop.run(scenario())
+
+
+def test_a_creds_file_is_loaded_and_stored_at_save(qloop: QtLoop, start_app: StartApp,
+                                                  tmp_path: Path) -> None:
+    creds = tmp_path / "agent.creds"
+    creds.write_text("-----BEGIN NATS USER JWT-----\neyJ0\n------END NATS USER JWT------\n",
+                     encoding="utf-8")
+
+    async def scenario() -> None:
+        app = await start_app()
+        dialog = _open_settings(app)
+        dialog.relay_creds.file_chosen.emit(str(creds))  # what the file picker sends
+        await wait_until(lambda: "agent.creds" in dialog.relay_creds.status.text(), 10,
+                         "the file loaded")
+        assert "eyJ0" not in dialog.relay_creds.status.text()
+        dialog.save_button.click()
+        await wait_until(lambda: app.runtime.settings_flow.dialog is None, 15, "saved")
+        keyring = app.runtime.settings_flow.keyring
+        assert keyring is not None
+        assert "eyJ0" in (await keyring.get_relay_creds(app.profile) or "")
+        assert "eyJ0" not in _stored(app).path.read_text(encoding="utf-8")
+    qloop.run(scenario())
+
+
+def test_sign_out_from_the_account_page(qloop: QtLoop, start_app: StartApp) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        dialog = _open_settings(app)
+        dialog.open_page("Account")
+        dialog.account.sign_out_button.click()
+        await wait_until(lambda: app.runtime.settings_flow.dialog is None, 10,
+                         "settings stepped aside")
+        sign_in = app.runtime.sign_in
+        assert sign_in is not None
+        await wait_until(lambda: sign_in.dialog is not None and sign_in.dialog.isVisible(),
+                         15, "the sign-in dialog after signing out")
+        assert sign_in.dialog is not None
+        sign_in.dialog.reject()
     qloop.run(scenario())
