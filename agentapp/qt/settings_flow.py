@@ -235,7 +235,7 @@ class SettingsFlow(QObject):
             else:
                 await self._restart()
         if note and dialog is not None and self.dialog is dialog:
-            dialog.show_message(note, "bad" if not note.startswith("Saved") else "ok")
+            dialog.show_saved(note, ok=note.startswith("Saved"))  # stays open to be read
             return
         if dialog is not None:
             dialog.accept()

@@ -222,6 +222,13 @@ class SettingsDialog(QDialog):
         self.message.setAccessibleDescription(text)
         set_tone(self.message, tone)
 
+    def show_saved(self, text: str, *, ok: bool) -> None:
+        """Saved, with something to read first: Cancel becomes Close (nothing to undo)."""
+        self.show_message(text, "ok" if ok else "bad")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        if cancel is not None:
+            cancel.setText("Close")
+
     def show_report(self, text: str) -> None:
         self.tools.show_report(text)
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -316,4 +317,27 @@ def test_sign_out_from_the_account_page(qloop: QtLoop, start_app: StartApp) -> N
                          15, "the sign-in dialog after signing out")
         assert sign_in.dialog is not None
         sign_in.dialog.reject()
+    qloop.run(scenario())
+
+
+def test_during_a_live_call_the_session_is_not_restarted(qloop: QtLoop,
+                                                        start_app: StartApp) -> None:
+    """Settings read at session start wait for the next sign-in; the call card stays."""
+    async def scenario() -> None:
+        app = await start_app()
+        services = app.services
+        app.window.dial.number.setText("9876543210")
+        app.window.dial.call_button.click()
+        await wait_until(lambda: services.tracker.live_calls(), 10, "a live call")
+        dialog = _open_settings(app)
+        _set(dialog.editors["dial/calling_hours_end"], "20:00")
+        dialog.save_button.click()
+        await wait_until(lambda: "A call is live" in dialog.message.text(), 10, "the note")
+        assert "Calling hours until" in dialog.message.text()
+        assert "next sign-in" in dialog.message.text()
+        assert app.runtime.services is services and services.tracker.live_calls()
+        assert _stored(app).get(_stored(app).declarations["dial/calling_hours_end"]) == "20:00"
+        cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel is not None and cancel.text() == "Close"
+        dialog.reject()
     qloop.run(scenario())
