@@ -11,6 +11,8 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QLineEdit,
@@ -47,16 +49,27 @@ def _visible_in(dialog: SettingsDialog, widget: QWidget) -> bool:
             and top_left.y() + widget.height() <= dialog.height())
 
 
-def test_every_page_fits_768_px_and_save_stays_on_screen(dialog: SettingsDialog) -> None:
+def test_every_page_fits_768_px_and_save_stays_on_screen(dialog: SettingsDialog,
+                                                         qapp: QApplication) -> None:
     long_report = "\n".join(f"/api/endpoint_{n:02d}   OK   12 ms" for n in range(80))
     for index, page in enumerate(dialog.pages):
         dialog.nav.setCurrentRow(index)
         if index == len(dialog.pages) - 1:
             dialog.show_report(long_report)  # the API check: the longest output there is
+            qapp.processEvents()  # the page's layout catches up, as it does before painting
         assert dialog.minimumSizeHint().height() <= SCREEN_HEIGHT, page.name
         assert dialog.sizeHint().height() <= SCREEN_HEIGHT, page.name
         assert dialog.height() <= SCREEN_HEIGHT, page.name
         assert _visible_in(dialog, dialog.save_button), page.name
+        shown = dialog.stack.currentWidget()
+        assert shown is not None
+        squashed = [f"{type(w).__name__} {w.accessibleName() or getattr(w, 'text', str)()}"
+                    for w in shown.findChildren(QWidget)
+                    if isinstance(w, (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox))
+                    and not isinstance(w.parent(), (QAbstractSpinBox, QComboBox))
+                    and w.isVisibleTo(dialog)
+                    and w.height() < w.minimumSizeHint().height()]
+        assert not squashed, (page.name, squashed)  # long pages scroll; nothing is crushed
     assert dialog.report.isVisible()
     assert dialog.report.height() < 250  # bounded: the table scrolls inside it
     assert dialog.report.verticalScrollBar().maximum() > 0

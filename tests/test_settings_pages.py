@@ -3,6 +3,7 @@ in words, with a human range; the app's own bookkeeping is on none."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from agentapp.settings import ALL_SETTINGS, Setting
@@ -92,3 +93,13 @@ def test_every_row_has_help_or_a_self_explaining_label_and_a_when() -> None:
         assert isinstance(row.applies, Applies)
         if DECLARED[row.key].check is not None and row.kind is Kind.TEXT:
             assert row.problem, f"{row.key}: a refused value must say what to type"
+
+
+def test_the_user_docs_name_every_page_and_setting() -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "settings.md").read_text(
+        encoding="utf-8")
+    for page in pages(DECLARED):
+        assert f"### {page.name}" in docs, page.name
+        for row in page.fields:
+            if row.section != "Other":  # declarations the table does not know yet
+                assert f"`{row.key}`" in docs, row.key

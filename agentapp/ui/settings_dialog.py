@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -73,6 +73,18 @@ def _heading(text: str, size: float = 1.0) -> QLabel:
     return label
 
 
+class _PageBody(QWidget):
+    """A page's content: never squeezed below its natural height (it scrolls instead).
+
+    A QScrollArea hands its widget anything between its minimum and its size hint,
+    and a form with wrapped text under-estimates its minimum, so boxes in it were
+    squashed to unreadable slivers once the API check's table appeared.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
+
+
 class SettingsDialog(QDialog):
     save_requested = Signal(dict, object)  # key -> value (valid), relay creds change or None
     check_api_requested = Signal()
@@ -131,7 +143,7 @@ class SettingsDialog(QDialog):
 
     # -- building ------------------------------------------------------------------
     def _page(self, page: Page, values: Mapping[str, Any]) -> QScrollArea:
-        inner = QWidget()
+        inner = _PageBody()
         column = QVBoxLayout(inner)
         column.addWidget(_heading(page.name, 1.3))
         column.addWidget(_note(page.intro))
@@ -157,7 +169,7 @@ class SettingsDialog(QDialog):
                 column.addLayout(form)
             self._row(form, row, values[row.key], say_applies=shared is None)
             if row.key == "relay/webhook_url":
-                form.addRow(RelayCredsBox.LABEL, self.relay_creds)
+                column.addLayout(self._creds_row())
         if page.name == ADVANCED:
             column.addWidget(_heading("Checks"))
             column.addWidget(self.tools)
@@ -192,6 +204,19 @@ class SettingsDialog(QDialog):
             label.setWordWrap(True)
             label.setFixedWidth(LABEL_WIDTH)
             form.addRow(label, cell)
+
+    def _creds_row(self) -> QHBoxLayout:
+        """Label and box side by side like a form row, but in a box layout: a form
+        gave this box (wrapped text inside) less height than it needs."""
+        label = QLabel(RelayCredsBox.LABEL)
+        label.setBuddy(self.relay_creds.entry)
+        label.setWordWrap(True)
+        label.setFixedWidth(LABEL_WIDTH)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        row = QHBoxLayout()
+        row.addWidget(label, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.relay_creds, 1)
+        return row
 
     def _fit(self) -> None:
         """Start at a size that fits the screen (a 1366x768 laptop at least)."""

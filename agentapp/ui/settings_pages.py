@@ -113,7 +113,8 @@ TABLE: tuple[Field, ...] = (
     Field("pop/crm_url_template", POPS, "Open in CRM link", placeholder=(
           "https://crm.example.com/search?phone={e164}"),
           help="The pop-up's Open in CRM button opens this address. {e164} becomes "
-               "+919876543210 and {national} becomes 09876543210. Empty: no button.",
+               "the caller's number as %2B919876543210 (+91…, written for an address) and "
+               "{national} becomes 9876543210. Empty: no button.",
           problem=URL_OR_EMPTY),
     Field("history/backfill_days", POPS, "Call history to fetch at first sign-in",
           Kind.NUMBER, section="Call history", minimum=1, maximum=365, suffix=" days",

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -55,6 +56,7 @@ class AccountBox(QWidget):
         buttons.addStretch(1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
+        box.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # wrapped text: no squash
         box.addWidget(self.state)
         box.addWidget(self.token)
         box.addLayout(buttons)
@@ -108,6 +110,8 @@ class RelayCredsBox(QWidget):
         buttons.addStretch(1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
+        # In a form row a box with wrapped text was squashed to slivers without this.
+        box.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         box.addWidget(self.status)
         box.addWidget(self.entry)
         box.addLayout(buttons)
@@ -207,6 +211,7 @@ class ApiTools(QWidget):
         buttons.addStretch(1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
+        box.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         box.addLayout(buttons)
         box.addWidget(self.report)
 
