@@ -51,6 +51,11 @@ def test_an_unknown_declaration_lands_on_advanced_under_its_own_label() -> None:
     assert placed[newcomer.key].kind is Kind.CHECK
 
 
+def test_an_unknown_value_no_one_could_type_stays_internal() -> None:
+    blob = Setting("ui/splitter_state", bytes, b"", "Splitter state")
+    assert blob.key not in shown_fields({**DECLARED, blob.key: blob})
+
+
 def test_rows_for_settings_not_declared_yet_are_skipped_until_they_are() -> None:
     assert any(row.key == "ui/start_at_login" for row in TABLE)
     without = {k: s for k, s in DECLARED.items() if k != "ui/start_at_login"}

@@ -28,7 +28,7 @@ from agentapp.secrets import AsyncSecretStore, InsecureKeyring, SecretStoreError
 from agentapp.services.doctor import check_api, format_table
 from agentapp.settings import AGENT_DID, AGENT_EXTENSION, RELAY_NATS_URLS, Settings
 from agentapp.ui.settings_dialog import SettingsDialog
-from agentapp.ui.settings_pages import ADVANCED, Applies, shown_fields
+from agentapp.ui.settings_pages import ADVANCED, Applies, Field, shown_fields
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class SettingsFlow(QObject):
         return self._hooks.secrets
 
     @property
-    def shown(self) -> dict[str, Any]:
+    def shown(self) -> dict[str, Field]:
         """The settings the dialog edits (every declared one the table puts on a page)."""
         return shown_fields(self._settings.declarations)
 

@@ -194,6 +194,10 @@ INTERNAL = frozenset({
 })
 
 
+# A value no agent could type (window geometry as bytes…) is the app's own, even unlisted.
+EDITABLE_TYPES = (bool, int, float, str, list, dict)
+
+
 def _fallback(setting: Setting[Any]) -> Field:
     """A declared setting this table does not know: Advanced, with its own label."""
     kind = (Kind.CHECK if setting.type is bool else Kind.CHOICE if setting.choices
@@ -210,7 +214,7 @@ def pages(declared: Mapping[str, Setting[Any]]) -> list[Page]:
     rows = [row for row in TABLE if row.key in declared]
     known = {row.key for row in TABLE}
     rows += [_fallback(s) for key, s in declared.items()
-             if key not in known and key not in INTERNAL]
+             if key not in known and key not in INTERNAL and s.type in EDITABLE_TYPES]
     return [Page(name, INTROS[name], tuple(r for r in rows if r.page == name))
             for name in PAGE_ORDER]
 
