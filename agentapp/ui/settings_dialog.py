@@ -151,19 +151,24 @@ class SettingsDialog(QDialog):
             column.addWidget(self.account)
         if page.name == AUDIO:
             column.addWidget(self.audio_state)
+        whole = {r.applies for r in page.fields}
+        page_wide = whole.pop() if len(whole) == 1 else None  # said once, under the intro
+        if page_wide is not None and page_wide.value:
+            column.addWidget(_note(page_wide.value))
         form: QFormLayout | None = None
         section: str | None = None
-        shared: Applies | None = None
+        shared: Applies | None = page_wide
         for row in page.fields:
             if form is None or row.section != section:
                 section = row.section
                 if section:
                     column.addWidget(_heading(section))
                 # Said once under the heading when the whole section applies alike.
-                alike = {r.applies for r in page.fields if r.section == section}
-                shared = alike.pop() if len(alike) == 1 and section else None
-                if shared is not None and shared.value:
-                    column.addWidget(_note(shared.value))
+                if page_wide is None:
+                    alike = {r.applies for r in page.fields if r.section == section}
+                    shared = alike.pop() if len(alike) == 1 and section else None
+                    if shared is not None and shared.value:
+                        column.addWidget(_note(shared.value))
                 form = QFormLayout()
                 form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
                 column.addLayout(form)
