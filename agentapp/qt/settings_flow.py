@@ -9,9 +9,8 @@ session for what services read at start (calling hours, webhook, relay).
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,6 +22,7 @@ from qasync import asyncSlot
 from agentapp.api.client import IvrClient
 from agentapp.audio.errors import AudioUnavailable
 from agentapp.core.session import Session
+from agentapp.qt.owned_tasks import OwnedTasks
 from agentapp.qt.settings_sources import CredsFileError, read_creds_file
 from agentapp.secrets import AsyncSecretStore, InsecureKeyring, SecretStoreError
 from agentapp.services.doctor import check_api, format_table
@@ -91,7 +91,7 @@ class SettingsFlow(QObject):
         self._hooks = hooks or SettingsHooks()
         self._appliers = {"ui/theme": apply_theme, **self._hooks.appliers}
         self._parent = parent_window
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = OwnedTasks("settings")  # the keyring's and the devices' answers
         self.dialog: SettingsDialog | None = None
 
     @property
@@ -119,12 +119,13 @@ class SettingsFlow(QObject):
             dialog.finished.connect(self._closed)
             self.dialog = dialog
             self._show_account(dialog)
-            self._spawn(self._fill_keyring(dialog))
-            self._spawn(self._fill_devices(dialog))
+            self._tasks.run(self._fill_keyring(dialog))
+            self._tasks.run(self._fill_devices(dialog))
         self.dialog.open()
         return self.dialog
 
     def _closed(self, _result: int) -> None:
+        self._tasks.cancel_all()  # answers for a closed dialog are not awaited
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.dialog = None
@@ -134,16 +135,6 @@ class SettingsFlow(QObject):
         if self.dialog is not None:
             self.dialog.reject()
         then()
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        task = asyncio.get_event_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("settings task failed", exc_info=task.exception())
 
     # -- what the dialog shows besides settings ------------------------------------
     def _show_account(self, dialog: SettingsDialog) -> None:
