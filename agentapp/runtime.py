@@ -32,6 +32,7 @@ from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
 from agentapp.qt import main_thread_gc
 from agentapp.qt.audio_facade import AudioTools
+from agentapp.qt.autostart_sync import AutostartSync, QtRunKey
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
 from agentapp.qt.disposition_facade import DispositionFacade
@@ -53,6 +54,7 @@ from agentapp.qt.window_presence import WindowPresence
 from agentapp.qt.wiring import MainWindowBinding
 from agentapp.resources import icon
 from agentapp.secrets import AsyncSecretStore, SecretStore
+from agentapp.services import autostart
 from agentapp.services.connectivity import ConnState, Health
 from agentapp.settings import (
     AGENT_DID,
@@ -125,6 +127,8 @@ class AppRuntime:
         self._asked_sign_in = False
         self._pending_saves: set[asyncio.Task[None]] = set()
         self.presence: WindowPresence | None = None
+        self.autostart = AutostartSync(self._settings, lambda: autostart.for_platform(
+            launch.profile, run_key=QtRunKey))
 
     # -- start -----------------------------------------------------------------
     def _build_ui(self, dark: bool) -> MainWindow:
@@ -225,6 +229,7 @@ class AppRuntime:
             redactor = configure_logging(log_dir(), secrets=self._current_secrets)
             install_excepthook(ErrorPresenter().show, redactor=redactor)
         await self._settings.aload()  # after logging: a damaged file is logged, not lost
+        self.autostart.schedule()  # self-healing: the entry follows the setting at every start
         damage = self._settings.damage.message() if self._settings.damage else ""
         dark = apply_theme(self._app, self._settings.get(UI_THEME))
         self.window = self._build_ui(dark)
@@ -495,6 +500,7 @@ class AppRuntime:
             return
         if self.window is not None:
             await self._settings.asave()
+        await self.autostart.drain()
         if self.window is not None:
             await self.audio.aclose()
         await self._close_session()

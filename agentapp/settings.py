@@ -225,6 +225,10 @@ UI_COMPACT = Setting("ui/compact", bool, False, "Compact sidebar layout")
 UI_ON_TOP = Setting("ui/on_top", bool, False, "Keep the window on top of others")
 NOTIFY_POP_DESKTOP = Setting("notify/pop_desktop", bool, True,
                              "Desktop notification for a pop-up while the window is hidden")
+# Applied by services/autostart.py (an XDG autostart entry, the Windows Run key or a
+# macOS LaunchAgent) when settings are saved and at every start.
+UI_START_AT_LOGIN = Setting("ui/start_at_login", bool, False,
+                            "Start Agent Companion when I sign in to the computer")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     API_BASE_URL, API_PATH_OVERRIDES, API_PROBE_INTERVAL_S, AGENT_EXTENSION, AGENT_DID,
@@ -236,6 +240,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     AUDIO_INPUT_DEVICE, AUDIO_OUTPUT_DEVICE, AUDIO_PREFERRED_INPUTS, AUDIO_PREFERRED_OUTPUTS,
     APP_FIRST_CHOICE_MADE, UI_CLOSE_TO_TRAY, UI_TOLD_TRAY, UI_COMPACT, UI_ON_TOP,
     NOTIFY_POP_DESKTOP,
+    UI_START_AT_LOGIN,
 )
 
 SCHEMA_KEY = "app/schema_version"
@@ -309,6 +314,7 @@ class Settings:
         self._write_lock = threading.Lock()
         self._clock = clock
         self.damage: SettingsDamage | None = None
+        self._saved_listeners: list[Callable[[], None]] = []
 
     @classmethod
     def for_profile(cls, profile: str) -> Settings:
@@ -427,9 +433,22 @@ class Settings:
             out[key] = setting.to_json(value) if setting else value
         return json.dumps(out, indent=2, sort_keys=True) + "\n"
 
+    def on_saved(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every save (from whatever saved: the Settings dialog,
+        the window remembering its view...), so effects outside the file follow it."""
+        self._saved_listeners.append(listener)
+
+    def _saved(self) -> None:
+        for listener in list(self._saved_listeners):
+            try:
+                listener()
+            except Exception:  # one listener's failure must not undo or hide a save
+                log.exception("settings: a listener failed after saving")
+
     def save(self) -> None:
         """Atomic write: a temp file in the same directory, then os.replace."""
         self._write(self._serialised())
+        self._saved()
 
     def _write(self, text: str) -> None:
         with self._write_lock:
@@ -453,3 +472,4 @@ class Settings:
         # Serialise on the loop thread so later set() calls can't race the writer.
         text = self._serialised()
         await asyncio.get_running_loop().run_in_executor(None, self._write, text)
+        self._saved()

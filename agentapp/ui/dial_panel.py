@@ -8,12 +8,13 @@ facade; this widget only asks.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -108,7 +109,32 @@ class DialPanel(QWidget):
         if (watched is self.number and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Paste)):
             return self._paste_numbers(QGuiApplication.clipboard().text())
+        if (watched is self.number and event.type() == QEvent.Type.ContextMenu
+                and isinstance(event, QContextMenuEvent)):
+            self.context_menu().popup(event.globalPos())
+            return True
         return super().eventFilter(watched, event)
+
+    def context_menu(self) -> QMenu:
+        """The field's standard menu, whose Paste goes through the same number finder
+        as Ctrl+V (Qt's own Paste would drop "mob: +91-99887 76655" in as text)."""
+        menu = self.number.createStandardContextMenu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        qt_paste = next((a for a in menu.actions() if a.objectName() == "edit-paste"), None)
+        if qt_paste is not None:
+            paste = QAction(qt_paste.text(), menu)
+            paste.setObjectName("edit-paste")
+            paste.setShortcut(qt_paste.shortcut())
+            paste.setEnabled(qt_paste.isEnabled())
+            paste.triggered.connect(self.paste)
+            menu.insertAction(qt_paste, paste)
+            menu.removeAction(qt_paste)
+        return menu
+
+    def paste(self) -> None:
+        """Paste the clipboard: the number inside the text, a choice, or the text as is."""
+        if not self._paste_numbers(QGuiApplication.clipboard().text()):
+            self.number.paste()
 
     def _paste_numbers(self, text: str) -> bool:
         """True when the paste was handled here (the text held one or more numbers)."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from agentapp.sandbox import SandboxConfig
@@ -93,4 +93,44 @@ def test_paste_into_the_field_takes_the_number_out_of_the_text(
         assert chooser is not None
         chooser.pick_button.click()
         assert field.text() == "+91 11 4310 4567" and app.calls() == []
+    qloop.run(scenario())
+
+
+def _context_menu_paste(field: QWidget) -> None:
+    """Right-click the field and choose Paste in the menu that opens (as a mouse would)."""
+    before = QApplication.topLevelWidgets()  # kept alive: wrappers' ids may be reused
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(5, 5),
+                              field.mapToGlobal(QPoint(5, 5)))
+    QApplication.sendEvent(field, event)
+    menus = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, QMenu) and all(w is not b for b in before) and w.isVisible()]
+    assert len(menus) == 1, "one context menu opens"
+    paste = [a for a in menus[0].actions() if a.objectName() == "edit-paste"]
+    assert len(paste) == 1 and paste[0].isEnabled()
+    assert paste[0].text().replace("&", "").startswith("Paste")
+    paste[0].trigger()
+    menus[0].close()
+
+
+def test_paste_from_the_context_menu_takes_the_number_out_of_the_text(
+        qloop: QtLoop, start_app: StartApp) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        field = app.window.dial.number
+        QGuiApplication.clipboard().setText("Ravi Kumar, mob: +91-99887 76655 (after 6pm)")
+        _context_menu_paste(field)
+        assert field.text() == "+91 99887 76655"
+        assert app.window.dial.preview.text().startswith("Will call")
+        field.setText("")
+        QGuiApplication.clipboard().setText("011-4310 4567 or 98765 43210")
+        _context_menu_paste(field)
+        await wait_until(lambda: _chooser(app.window) is not None, 5, "the chooser")
+        chooser = _chooser(app.window)
+        assert chooser is not None and chooser.list.count() == 2
+        chooser.pick_button.click()
+        assert field.text() == "+91 11 4310 4567" and app.calls() == []
+        field.setText("")
+        QGuiApplication.clipboard().setText("98765 43210")  # already a number: pasted as is
+        _context_menu_paste(field)
+        assert field.text() == "98765 43210"
     qloop.run(scenario())
