@@ -37,12 +37,14 @@ from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
 from agentapp.qt.disposition_facade import DispositionFacade
 from agentapp.qt.disposition_wiring import install_dispositions
+from agentapp.qt.help_flow import HelpFlow
 from agentapp.qt.history_facade import (
     HistoryFacade,
     install_history_action,
     install_status_widgets,
 )
 from agentapp.qt.pop_facade import PopFacade, install_lookup_action
+from agentapp.qt.pop_pause import install_pop_pause
 from agentapp.qt.quit_guard import QUIT_ANYWAY, QuitGuard, live_call_reason
 from agentapp.qt.recent_calls_facade import RecentCallsFacade
 from agentapp.qt.settings_flow import SettingsFlow, SettingsHooks
@@ -163,6 +165,10 @@ class AppRuntime:
                                 if self._services is not None else None)
         window.audio_check_requested.connect(self.audio.open_check)
         window.play_recording_requested.connect(self.audio.play)
+        self.help = HelpFlow(window, self._launch.profile)
+        window.guide_requested.connect(self.help.open_guide)
+        window.shortcuts_requested.connect(self.help.open_shortcuts)
+        window.about_requested.connect(self.help.open_about)
         self._single.message_received.connect(self.handle_launch_message)
         if QSystemTrayIcon.isSystemTrayAvailable():
             self._tray = Tray(icon("app", dark), window)
@@ -210,6 +216,10 @@ class AppRuntime:
                                        self.request_quit, self._save_settings_soon)
         self.calls.timeline_changed.connect(self.presence.timeline_changed)
         self.status.health_changed.connect(self.presence.health_changed)
+        self.dispositions.counts_changed.connect(self.presence.dispositions_changed)
+        self.pops.paused_changed.connect(self.presence.pops_paused_changed)
+        self.pause_pops_action = install_pop_pause(window, window.view_menu, self.pops,
+                                                   getattr(self, "_tray", None))
 
     def _save_settings_soon(self) -> None:
         """Off the UI thread's critical path: the file is written by the loop."""

@@ -95,6 +95,7 @@ class PopFacade(QObject):
     contact_saved = Signal(str)  # e164
     popped = Signal(str, str)  # title, one line about the caller: a new pop was shown
     view_shown = Signal(object)  # PopInfo, after its window rendered it (issue 10 labels it)
+    paused_changed = Signal(bool)
 
     def __init__(self, *, crm_template: Callable[[], str] = str,
                  did_label: Callable[[str], str] = lambda _did: "",
@@ -112,6 +113,7 @@ class PopFacade(QObject):
         self._saving: set[asyncio.Task[None]] = set()
         # Issue 10 (dispositions) sets this; until then no pop shows "Disposition…".
         self.disposition_hook: Callable[[PopInfo], None] | None = None
+        self._paused = False
 
     def bind(self, pops: ScreenPops | None, triggers: PopTriggers | None) -> None:
         self._subs.clear()
@@ -121,6 +123,19 @@ class PopFacade(QObject):
             self._subs.add(pops.updates, self._update)
         if triggers is not None:
             self._subs.add(triggers.missed, self.missed_changed.emit)
+
+    # -- Pause pop-ups (View menu and tray) ------------------------------------------
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def set_paused(self, paused: bool) -> None:
+        """While paused no new pop window opens for a call (one already open stays and
+        keeps updating; Ctrl+F look-ups still open, the agent asked for them). Calls are
+        still looked up and recorded, and missed calls still counted (``PopTriggers``)."""
+        if paused != self._paused:
+            self._paused = paused
+            self.paused_changed.emit(paused)
 
     def missed_seen(self) -> None:
         if self._triggers is not None:
@@ -171,8 +186,12 @@ class PopFacade(QObject):
         if info is None:
             return
         pop_id = info.request.pop_id
-        self._infos[pop_id] = info
         window = self.windows.get(pop_id)
+        if window is None and self._paused and info.request.kind != "lookup":
+            if info.ended and not info.filling and self._pops is not None:
+                self._pops.close(pop_id)  # looked up and recorded; nothing left to show
+            return
+        self._infos[pop_id] = info
         if window is None:
             window = self._new_window(pop_id)
         window.show_view(pop_view(info, did_label=self._did_label,

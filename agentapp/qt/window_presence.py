@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from agentapp import APP_NAME
 from agentapp.core.call import CallTimeline
-from agentapp.qt.tray_text import tray_state
+from agentapp.qt.tray_text import TrayState, tray_look
 from agentapp.services.connectivity import ConnState, Health
 from agentapp.settings import (
     UI_CLOSE_TO_TRAY,
@@ -50,6 +50,8 @@ class WindowPresence(QObject):
         self._signed_in = False
         self._conn = ConnState.CHECKING
         self._calls: dict[str, CallTimeline] = {}
+        self._unsent = 0
+        self._pops_paused = False
         window.set_compact(settings.get(UI_COMPACT))
         window.set_on_top(settings.get(UI_ON_TOP))
         window.compact_changed.connect(lambda on: self._remember(UI_COMPACT, on))
@@ -102,12 +104,26 @@ class WindowPresence(QObject):
             self._calls.pop(timeline.call_id, None)
         self._render()
 
+    def dispositions_changed(self, pending: int, failed: int) -> None:
+        """Dispositions not on the server yet (DispositionFacade.counts_changed)."""
+        self._unsent = pending + failed
+        self._render()
+
+    def pops_paused_changed(self, paused: bool) -> None:
+        self._pops_paused = paused
+        self._render()
+
     def live_calls(self) -> int:
         return len(self._calls)
 
+    def tray_state(self) -> TrayState:
+        return tray_look(self._signed_in, self._conn, self._calls.values(),
+                         unsent=self._unsent, pops_paused=self._pops_paused)
+
     def state(self) -> str:
-        return tray_state(self._signed_in, self._conn, self._calls.values())
+        return self.tray_state().words
 
     def _render(self) -> None:
         if self._tray is not None:
-            self._tray.set_state(self.state())
+            state = self.tray_state()
+            self._tray.set_state(state.words, state.look)

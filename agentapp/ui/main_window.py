@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentapp import APP_NAME, __version__
+from agentapp import APP_NAME
 from agentapp.core.call import CallTimeline
 from agentapp.core.phone_text import FoundNumber
 from agentapp.ui.call_card import CallCard
@@ -51,6 +51,9 @@ class MainWindow(QMainWindow):
     compact_changed = Signal(bool)  # View → Compact sidebar, to be remembered
     on_top_changed = Signal(bool)
     close_requested = Signal()  # the window's close button: hide to tray or quit (runtime)
+    guide_requested = Signal()  # Help menu (qt/help_flow.py opens them)
+    shortcuts_requested = Signal()
+    about_requested = Signal()
 
     def __init__(self, region: str = "IN", parent: QWidget | None = None, *,
                  clock: Callable[[], float] = time.time) -> None:
@@ -137,7 +140,6 @@ class MainWindow(QMainWindow):
         self.cancel_action = self._action("C&lear number", "Esc", self.cancel)
         self.cancel_action.setToolTip("Clear the number field. A call already placed goes on: "
                                       "reject it on your phone.")
-        about = self._action("&About", None, self._about)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.sign_in_action, self.sign_out_action])
@@ -148,16 +150,23 @@ class MainWindow(QMainWindow):
         call_menu = menu.addMenu("&Call")
         call_menu.addActions([self.focus_action, self.call_action, self.clipboard_action,
                               self.cancel_action])
-        view_menu = menu.addMenu("&View")
+        view_menu = self.view_menu = menu.addMenu("&View")
         self.compact_action = self._toggle("&Compact sidebar", "Ctrl+Shift+M", self.set_compact)
         self.on_top_action = self._toggle("Always on &top", None, self.set_on_top)
         view_menu.addActions([self.compact_action, self.on_top_action])
         self.audio_check_action = self._action("&Audio check…", None,
                                                self.audio_check_requested.emit)
         menu.addMenu("&Tools").addAction(self.audio_check_action)
-        menu.addMenu("&Help").addAction(about)
+        self.guide_action = self._action("&User guide", "F1", self.guide_requested.emit)
+        self.shortcuts_action = self._action("&Keyboard shortcuts", "Ctrl+/",
+                                             self.shortcuts_requested.emit)
+        self.about_action = self._action(f"&About {APP_NAME}", None, self.about_requested.emit)
+        self.help_menu = menu.addMenu("&Help")
+        self.help_menu.addActions([self.guide_action, self.shortcuts_action])
+        self.help_menu.addSeparator()
+        self.help_menu.addAction(self.about_action)
         self.addActions([self.focus_action, self.call_action, self.clipboard_action,
-                         self.cancel_action])
+                         self.cancel_action, self.guide_action, self.shortcuts_action])
 
     def _toggle(self, text: str, shortcut: str | None,
                 slot: Callable[[bool], None]) -> QAction:
@@ -206,10 +215,6 @@ class MainWindow(QMainWindow):
         self.dial.number.clear()
         self.dial.show_message("")
         self.dial.focus_number()
-
-    def _about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"{APP_NAME} {__version__}\nClick-to-call companion for IVR Solutions.")
 
     # -- rendering -------------------------------------------------------------
     def show_notice(self, text: str) -> None:

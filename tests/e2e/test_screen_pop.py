@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QPushButton
 
 from agentapp.core.phone import parse_number
 from agentapp.sandbox import SandboxConfig
@@ -273,3 +273,31 @@ def test_open_in_crm(qloop: QtLoop, start_app: StartApp, sandbox: SandboxThread)
         qloop.run(scenario())
     finally:
         QDesktopServices.unsetUrlHandler("https")
+
+
+def test_paused_pop_ups_show_no_window_but_count_the_missed_call(
+        qloop: QtLoop, start_app: StartApp, sandbox: SandboxThread) -> None:
+    async def scenario() -> None:
+        app = await start_app()
+        await webhook_registered(app)
+        pause = app.runtime.pause_pops_action
+        assert pause.isCheckable() and pause in app.window.view_menu.actions()
+        pause.trigger()
+        assert app.runtime.pops.paused
+        label = app.window.statusBar().findChild(QLabel, "PopsPaused")
+        assert label is not None and label.isVisible() and label.text() == "Pop-ups paused"
+        popped: list[str] = []
+        app.runtime.pops.popped.connect(lambda title, _body: popped.append(title))
+        ring(sandbox, "9123456780", outcome="missed")
+        await wait_until(lambda: any(b.text() == "1 missed call" and b.isVisible() for b in
+                                     app.window.statusBar().findChildren(QPushButton)),
+                         10, "the missed call counted")
+        assert app.runtime.pops.windows == {} and popped == []
+        app.runtime.pops.look_up("9123456780")  # asked for by the agent: still shown
+        await wait_until(lambda: pop_titled(app, "Caller look-up: "), 10, "the look-up pop")
+        pause.trigger()
+        assert not app.runtime.pops.paused and not label.isVisible()
+        ring(sandbox, "9123456781", outcome="missed")
+        await wait_until(lambda: pop_titled(app, "Incoming call: +91 91234 56781"), 10,
+                         "a pop again once resumed")
+    qloop.run(scenario())

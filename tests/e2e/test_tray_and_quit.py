@@ -11,14 +11,18 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from agentapp.core.call import Phase
 from agentapp.qt.window_presence import TOLD_TITLE
 from agentapp.sandbox import SandboxConfig
+from agentapp.sandbox.thread import SandboxThread
 from agentapp.settings import UI_CLOSE_TO_TRAY, UI_TOLD_TRAY
+from agentapp.startup import StartPlan
 from agentapp.ui.tray import Tray
+from agentapp.ui.tray_icons import TrayLook
 from testkit.apps import AppUnderTest, StartApp
 from testkit.dialogs import open_question
 from testkit.qt_loop import QtLoop
@@ -79,13 +83,61 @@ def test_tray_menu_and_state_in_words(qloop: QtLoop, start_app: StartApp,
         menu = tray.contextMenu()
         texts = [a.text() for a in menu.actions() if not a.isSeparator()]
         assert texts == ["Status: " + tray.state(), "Show Agent Companion",
-                         "Dial number from clipboard", "Audio check…", "Sign out", "Quit"]
+                         "Dial number from clipboard", "Audio check…", "Pause pop-ups",
+                         "Sign out", "Quit"]
         await wait_until(lambda: tray.state() == "Online", 10, "online in the tray")
         assert tray.shown_tooltip() == "Agent Companion: Online"
         await _live_call(app)
         assert tray.state() == "Ringing"
         assert tray.shown_tooltip() == "Agent Companion: Ringing"
         assert tray.sign_out_action.isEnabled()
+    qloop.run(scenario())
+
+
+def _image(tray: Tray) -> QImage:
+    return tray.icon().pixmap(32, 32).toImage()
+
+
+def test_tray_icon_and_words_follow_the_state(qloop: QtLoop, start_app: StartApp,
+                                              sandbox: SandboxThread,
+                                              tray_host: list[tuple[str, str]]) -> None:
+    """Offline, online, dispositions pending, paused pop-ups, ringing, on a call."""
+    async def scenario() -> None:
+        app = await start_app()
+        tray = _tray(app)
+        seen: dict[TrayLook, QImage] = {}
+        if tray.look() is TrayLook.OFFLINE:  # the start can be faster than this line
+            seen[TrayLook.OFFLINE] = _image(tray)
+        await wait_until(lambda: tray.look() is TrayLook.ONLINE, 10, "online in the tray")
+        assert tray.shown_tooltip().startswith("Agent Companion: Online")
+        seen[TrayLook.ONLINE] = _image(tray)
+        # Dispositions not sent yet (the facade's signal, as the outbox would raise it).
+        app.runtime.dispositions.counts_changed.emit(2, 0)
+        assert tray.look() is TrayLook.PENDING
+        assert tray.state() == "Online · dispositions to send"
+        seen[TrayLook.PENDING] = _image(tray)
+        app.runtime.dispositions.counts_changed.emit(0, 0)
+        assert tray.look() is TrayLook.ONLINE
+        # Pause pop-ups from the tray: the View menu and the words follow.
+        tray.pause_action.trigger()
+        assert app.runtime.pause_pops_action.isChecked() and app.runtime.pops.paused
+        assert tray.state() == "Online · Pop-ups paused"
+        assert tray.shown_tooltip().startswith("Agent Companion: Online · Pop-ups paused")
+        app.runtime.pause_pops_action.trigger()
+        assert not tray.pause_action.isChecked() and tray.state() == "Online"
+        sandbox.control("POST", "/_sandbox/speed", {"speed": 4.0})
+        await _live_call(app)
+        assert tray.look() is TrayLook.RINGING and tray.state() == "Ringing"
+        seen[TrayLook.RINGING] = _image(tray)
+        await wait_until(lambda: tray.look() is TrayLook.ON_CALL, 10, "on a call in the tray")
+        assert tray.state() == "On a call"
+        seen[TrayLook.ON_CALL] = _image(tray)
+        await app.runtime.switch(StartPlan("sign_in"))  # signed out: offline again
+        assert tray.look() is TrayLook.OFFLINE and tray.state() == "Not signed in"
+        seen[TrayLook.OFFLINE] = _image(tray)
+        images = list(seen.values())
+        assert len(images) == 5
+        assert all(a != b for i, a in enumerate(images) for b in images[i + 1:])
     qloop.run(scenario())
 
 
