@@ -63,6 +63,8 @@ async def shoot(runtime: object, app: object, theme: str, out: Path) -> None:
     window.grab().save(str(out / f"main-window-compact{suffix}.png"))
     window.set_compact(False)
     window.resize(1366, 740)
+    await _help_shots(runtime, suffix, out)
+    _tray_states(window, suffix, out)
     if theme == "light":
         window.dial.number.setText("12ab")
         window.dial.call_button.click()
@@ -74,6 +76,51 @@ async def shoot(runtime: object, app: object, theme: str, out: Path) -> None:
         dialog.grab().save(str(out / "sign-in.png"))
         dialog.reject()
     runtime.quit()
+
+
+async def _help_shots(runtime: object, suffix: str, out: Path) -> None:
+    """Help → User guide, Keyboard shortcuts and About, as the agent opens them."""
+    from agentapp.runtime import AppRuntime
+
+    assert isinstance(runtime, AppRuntime)
+    flow = runtime.help
+    flow.open_guide()
+    await _settle(0.5)
+    assert flow.guide is not None
+    flow.guide.grab().save(str(out / f"help-guide{suffix}.png"))
+    flow.guide.reject()
+    sheet = flow.open_shortcuts()
+    await _settle(0.3)
+    sheet.grab().save(str(out / f"help-shortcuts{suffix}.png"))
+    sheet.reject()
+    flow.open_about()
+    await _settle(0.5)
+    assert flow.about is not None
+    flow.about.grab().save(str(out / f"help-about{suffix}.png"))
+    flow.about.reject()
+
+
+def _tray_states(window: object, suffix: str, out: Path) -> None:
+    """The tray icon's five looks with their words (no tray host under Xvfb to grab)."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QPainter, QPalette, QPixmap
+    from PySide6.QtWidgets import QWidget
+
+    from agentapp.ui.tray_icons import TrayLook, tray_pixmap
+
+    assert isinstance(window, QWidget)
+    cell, icon_size = 150, 48
+    strip = QPixmap(cell * len(TrayLook), 96)
+    strip.fill(window.palette().color(QPalette.ColorRole.Window))
+    painter = QPainter(strip)
+    painter.setPen(window.palette().color(QPalette.ColorRole.WindowText))
+    for i, look in enumerate(TrayLook):
+        painter.drawPixmap(i * cell + (cell - icon_size) // 2, 8,
+                           tray_pixmap(window.windowIcon(), look, icon_size))
+        painter.drawText(QRect(i * cell, 60, cell, 30), Qt.AlignmentFlag.AlignCenter,
+                         look.value.capitalize())
+    painter.end()
+    strip.save(str(out / f"tray-states{suffix}.png"))
 
 
 def main() -> int:

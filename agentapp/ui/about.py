@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -56,7 +57,7 @@ class AboutDialog(QDialog):
             self.version_labels[name] = label
         folders = QGroupBox("Files")
         folder_box = QVBoxLayout(folders)
-        self.folder_labels: dict[str, QLabel] = {}
+        self.folder_labels: dict[str, QLineEdit] = {}
         self.copy_buttons: dict[str, QPushButton] = {}
         self.open_buttons: dict[str, QPushButton] = {}
         for name, path in info.folders:
@@ -72,11 +73,12 @@ class AboutDialog(QDialog):
         box.addWidget(folders)
         box.addWidget(self.copied)
         box.addWidget(buttons)
+        self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
 
     def _folder_row(self, name: str, path: Path) -> QVBoxLayout:
-        label = QLabel(str(path))
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label = QLineEdit(str(path))  # one line, selectable, scrolls: a path never wraps
+        label.setReadOnly(True)
+        label.setCursorPosition(0)
         label.setAccessibleName(f"{name}: {path}")
         copy = QPushButton("Copy path")
         copy.setAccessibleName(f"Copy the {name.lower()} path")

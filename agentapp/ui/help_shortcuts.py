@@ -40,7 +40,7 @@ def widget_keys() -> tuple[ShortcutRow, ...]:
     A function: key names need the running QGuiApplication."""
     native = QKeySequence.SequenceFormat.NativeText
     return (
-        ShortcutRow("Number field", "Call the number", QKeySequence("Return").toString(native)),
+        ShortcutRow("Number field", "Call the number", "Enter"),
         ShortcutRow("Number field", "Paste the number found in copied text",
                     QKeySequence(QKeySequence.StandardKey.Paste).toString(native)),
         ShortcutRow("Everywhere", "Next / previous control", "Tab / Shift+Tab"),
@@ -117,7 +117,8 @@ class ShortcutsSheet(QDialog):
         box.addWidget(intro)
         box.addWidget(table, 1)
         box.addWidget(buttons)
-        self.resize(640, 560)
+        rows_height = table.verticalHeader().length() + header.height() + 4
+        self.resize(640, min(600, rows_height + 110))  # long lists scroll; fits 1366x768
         table.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.rows:
             table.setCurrentCell(0, 1)

@@ -40,3 +40,10 @@ def test_screenshots_on_a_real_x_server(tmp_path: Path) -> None:
     # The palettes really differ: a light window is mostly light, a dark one mostly dark.
     assert _mean_lightness(light) > 0.8
     assert _mean_lightness(dark) < 0.3
+    # Help windows (issue 15.2) in both palettes, and the tray's five looks.
+    for name in ("help-guide", "help-shortcuts", "help-about"):
+        light_help = QImage(str(tmp_path / f"{name}.png"))
+        dark_help = QImage(str(tmp_path / f"{name}-dark.png"))
+        assert light_help.height() <= 728 and light_help.width() <= 1366
+        assert _mean_lightness(light_help) > 0.7 and _mean_lightness(dark_help) < 0.35, name
+    assert not QImage(str(tmp_path / "tray-states.png")).isNull()
