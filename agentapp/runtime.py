@@ -129,8 +129,9 @@ class AppRuntime:
         self._asked_sign_in = False
         self._pending_saves: set[asyncio.Task[None]] = set()
         self.presence: WindowPresence | None = None
-        self.autostart = AutostartSync(self._settings, lambda: autostart.for_platform(
-            launch.profile, run_key=QtRunKey))
+        self.autostart = AutostartSync(
+            self._settings, lambda: autostart.for_platform(launch.profile, run_key=QtRunKey),
+            report=lambda text: self.window.show_notice(text) if self.window else None)
 
     # -- start -----------------------------------------------------------------
     def _build_ui(self, dark: bool) -> MainWindow:

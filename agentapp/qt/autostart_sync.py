@@ -40,10 +40,13 @@ class QtRunKey:
 
 
 class AutostartSync:
-    def __init__(self, settings: Settings, entry: Callable[[], Autostart]) -> None:
-        """``entry`` builds the platform's entry (in the executor: it looks for files)."""
+    def __init__(self, settings: Settings, entry: Callable[[], Autostart],
+                 report: Callable[[str], object] = lambda _text: None) -> None:
+        """``entry`` builds the platform's entry (in the executor: it looks for files);
+        ``report`` tells the agent when it could not be changed (the window's notice)."""
         self._settings = settings
         self._entry = entry
+        self._report = report
         self._applied: bool | None = None
         self._tasks: set[asyncio.Task[bool]] = set()
         self.last_error = ""
@@ -75,6 +78,7 @@ class AutostartSync:
                               f"entry: {exc.strerror or exc}"
             log.warning("%s", self.last_error)
             self._applied = None  # the next save tries again
+            self._report(self.last_error)
             return False
         self.last_error = ""
         if changed:

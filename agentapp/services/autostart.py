@@ -64,16 +64,21 @@ class LaunchCommand:
 
 def launch_command(profile: str = DEFAULT_PROFILE, *, frozen: bool | None = None,
                    executable: str | None = None,
-                   which: Callable[[str], str | None] | None = None) -> LaunchCommand:
-    """What starts this install: the bundle's own executable, else the ``agentapp``
-    console script beside the interpreter (a venv or pipx install) or on PATH,
-    else ``python -m agentapp``. Arguments are injectable for the tests."""
+                   which: Callable[[str], str | None] | None = None,
+                   appimage: str | None = None) -> LaunchCommand:
+    """What starts this install: an AppImage file (its bundle is mounted at a new
+    path each run), the bundle's own executable, else the ``agentapp`` console
+    script beside the interpreter (a venv or pipx install) or on PATH, else
+    ``python -m agentapp``. Arguments are injectable for the tests."""
     import shutil
 
     frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
     executable = executable or sys.executable
     which = which or shutil.which
+    appimage = os.environ.get("APPIMAGE", "") if appimage is None else appimage
     extra = ("--profile", profile) if profile != DEFAULT_PROFILE else ()
+    if appimage:
+        return LaunchCommand((appimage, *extra))
     if frozen:
         return LaunchCommand((executable, *extra))
     bin_dir = Path(executable).parent

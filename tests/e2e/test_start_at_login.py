@@ -69,3 +69,20 @@ def test_an_old_entry_is_healed_at_start(qloop: QtLoop, start_app: StartApp,
         await wait_until(lambda: "/gone/" not in entry.read_text(), 5, "the entry healed")
         assert f"Exec={launch_command(profile).program}" in entry.read_text()
     qloop.run(scenario())
+
+
+def test_an_entry_that_cannot_be_written_is_said_in_the_window(
+        qloop: QtLoop, start_app: StartApp, data_dirs: Path) -> None:
+    profile = new_profile("login")
+    (data_dirs / "config" / "autostart").write_text("a file where the folder should be")
+
+    async def scenario() -> None:
+        app = await start_app("--profile", profile)
+        settings = app.runtime.settings
+        settings.set(UI_START_AT_LOGIN, True)
+        await settings.asave()
+        notice = app.window.notice
+        await wait_until(lambda: notice.isVisible(), 5, "the notice")
+        assert notice.text().startswith("Could not add the start-at-login entry")
+        assert settings.get(UI_START_AT_LOGIN)  # the choice is kept; the next save retries
+    qloop.run(scenario())

@@ -67,23 +67,29 @@ def _exec_argv(path: Path) -> list[str]:
 def test_launch_command_prefers_the_installed_console_script(tmp_path: Path) -> None:
     script = _launcher(tmp_path)
     python = str(script.parent / "python3")
-    assert launch_command(executable=python, frozen=False, which=lambda _n: None).argv == (
+    assert launch_command(executable=python, frozen=False, which=lambda _n: None,
+                          appimage="").argv == (
         str(script),)
-    assert launch_command("work", executable=python, frozen=False,
+    assert launch_command("work", executable=python, frozen=False, appimage="",
                           which=lambda _n: None).argv == (str(script), "--profile", "work")
 
 
 def test_launch_command_falls_back_to_path_then_module(tmp_path: Path) -> None:
     python = str(tmp_path / "python3")
-    assert launch_command(executable=python, frozen=False,
+    assert launch_command(executable=python, frozen=False, appimage="",
                           which=lambda _n: "/usr/bin/agentapp").argv == ("/usr/bin/agentapp",)
-    assert launch_command(executable=python, frozen=False, which=lambda _n: None).argv == (
+    assert launch_command(executable=python, frozen=False, which=lambda _n: None,
+                          appimage="").argv == (
         python, "-m", "agentapp")
 
 
 def test_a_bundle_starts_itself(tmp_path: Path) -> None:
     exe = str(tmp_path / "Agent Companion" / "agentapp")
-    assert launch_command(executable=exe, frozen=True).argv == (exe,)
+    assert launch_command(executable=exe, frozen=True, appimage="").argv == (exe,)
+    # An AppImage's bundle is mounted somewhere new each run: start the image file.
+    image = str(tmp_path / "AgentCompanion.AppImage")
+    assert launch_command(executable="/tmp/.mount_Agent1/agentapp", frozen=True,
+                          appimage=image).argv == (image,)
 
 
 # -- Linux, for real ------------------------------------------------------------------------
@@ -91,7 +97,7 @@ def test_a_bundle_starts_itself(tmp_path: Path) -> None:
 def test_linux_entry_is_written_valid_and_removed(data_dirs: Path, tmp_path: Path) -> None:
     script = _launcher(tmp_path, "my apps/bin")  # a space in the path must survive quoting
     command = launch_command(executable=str(script.parent / "python3"), frozen=False,
-                             which=lambda _n: None)
+                             which=lambda _n: None, appimage="")
     entry = XdgAutostart(command)
     path = xdg_config_home() / "autostart" / f"{APP_ID}.desktop"
     assert path.is_relative_to(data_dirs) and not entry.enabled()
