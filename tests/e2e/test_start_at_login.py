@@ -86,3 +86,26 @@ def test_an_entry_that_cannot_be_written_is_said_in_the_window(
         assert notice.text().startswith("Could not add the start-at-login entry")
         assert settings.get(UI_START_AT_LOGIN)  # the choice is kept; the next save retries
     qloop.run(scenario())
+
+
+def test_the_settings_window_switches_it(qloop: QtLoop, start_app: StartApp,
+                                         data_dirs: Path) -> None:
+    """The agent's way: File → Settings…, Window page, tick the box, Save."""
+    from PySide6.QtWidgets import QCheckBox
+
+    profile = new_profile("login")
+    entry = _entry(data_dirs / "config", profile)
+
+    async def scenario() -> None:
+        app = await start_app("--profile", profile)
+        app.window.settings_action.trigger()
+        dialog = app.runtime.settings_flow.dialog
+        assert dialog is not None
+        dialog.open_page("Window")
+        box = dialog.editors[UI_START_AT_LOGIN.key]
+        assert isinstance(box, QCheckBox) and not box.isChecked()
+        box.setChecked(True)
+        dialog.save_button.click()
+        await wait_until(entry.exists, 10, "the entry written after Save")
+        assert app.runtime.settings.get(UI_START_AT_LOGIN)
+    qloop.run(scenario())
