@@ -164,6 +164,7 @@ async def build_session(
     session = Session(plan.base_url, plan.ext_no, plan.did, is_sandbox)
     connectivity = ConnectivityMonitor(client.disposition_statuses,
                                        interval_s=settings.get(API_PROBE_INTERVAL_S),
+                                       probe_timeout_s=http.timeout.read or 15.0,
                                        clock=clock.wall)
     status = StatusService(client, connectivity=connectivity, clock=clock.wall)
     tracker = CallTracker(client, clock.wall,

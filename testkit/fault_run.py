@@ -105,7 +105,8 @@ class FaultResult:
     def row(self) -> str:
         recovery = f"{self.recovery_s:.1f} s" if self.recovery_s is not None else "never"
         return (f"{self.name}: states {' -> '.join(self.view.states_seen)}; "
-                f"dial: {self.dial_outcome or '-'}; recovered in {recovery}; "
+                f"dial: {self.dial_outcome or '-'} ({self.calls_during} placed); "
+                f"recovered in {recovery}; "
                 f"new call: {self.new_call or '-'}")
 
 

@@ -44,7 +44,12 @@ log = logging.getLogger(__name__)
 OFFLINE_ERRORS = (ApiConnectionError, ApiTimeoutError, TlsError)
 DEGRADED_ERRORS = (ServerError, MalformedResponseError, RateLimitedError)
 DEFAULT_PROBE_INTERVAL_S = 10.0
-MIN_PROBE_TIMEOUT_S = 5.0  # a short test interval must not turn a retried 5xx into "offline"
+# How long one probe may take before the API counts as offline: the shared client's read
+# timeout (api.client.make_http_client), so the probe judges "reachable" by the same
+# standard as every other request. It was 5 s: an API answering in 5 s (slow, but
+# inside every request's own timeout) showed Offline and refused calls that would
+# have gone through (tests/reliability/test_fault_suite_latency.py).
+DEFAULT_PROBE_TIMEOUT_S = 15.0
 
 
 def means_offline(exc: BaseException) -> bool:
@@ -94,10 +99,12 @@ class ConnectivityMonitor:
         interval_s: float = DEFAULT_PROBE_INTERVAL_S,
         first_retry_s: float = 1.0,
         max_retry_s: float = 30.0,
+        probe_timeout_s: float = DEFAULT_PROBE_TIMEOUT_S,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._probe = probe
         self._interval_s = interval_s
+        self._probe_timeout_s = probe_timeout_s
         self._first_retry_s = first_retry_s
         self._max_retry_s = max(first_retry_s, max_retry_s)
         self._clock = clock
@@ -198,8 +205,9 @@ class ConnectivityMonitor:
 
     async def _probe_once(self) -> None:
         try:
-            # A server that accepts the connection but never answers is offline too.
-            async with asyncio.timeout(max(self._interval_s, MIN_PROBE_TIMEOUT_S)):
+            # A server that accepts the connection but never answers is offline too
+            # (the client's own read timeout would say so only after its retries).
+            async with asyncio.timeout(self._probe_timeout_s):
                 await self._probe()
         except TimeoutError:
             self.report_failure(ApiTimeoutError("probe timed out"))
