@@ -24,6 +24,10 @@ class SandboxConfig:
     auth_failure: str = "http405"  # or "body401"
     reject_plus_did: bool = True  # live: "Did No. Invalid" for +DIDs on c2c_*; False accepts them
     start_time: datetime | None = None  # pin the world's "now" (IST); None = wall clock at start
+    # New calls get ids at least this far above their base: a sandbox started in place
+    # of a killed one (same seed, same port) must not hand out the ids of the calls the
+    # first one placed, as a real server's database never would.
+    id_offset: int = 0
 
     def validate(self) -> None:
         """Fail early on settings that would make the server misbehave later."""
@@ -33,5 +37,7 @@ class SandboxConfig:
             raise ValueError("history must be between 0 and 100000")
         if self.auth_failure not in AUTH_FAILURE_STYLES:
             raise ValueError(f"auth_failure must be one of {AUTH_FAILURE_STYLES}")
+        if not 0 <= self.id_offset < 1_000_000:
+            raise ValueError("id_offset must be between 0 and 999999")
         if not self.token:
             raise ValueError("token must not be empty")

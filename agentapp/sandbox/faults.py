@@ -24,6 +24,10 @@ class FaultPlan:
     # The request takes effect first (a call is placed), then the fault hits the answer:
     # what a client sees when a server or proxy fails after acting.
     after_handler: bool = False
+    # Every matching answer says ``Connection: close``: the client must open a new
+    # connection (and resolve the name again) for its next request, as after a
+    # network change. Combined with a resolver that fails, this is a DNS outage.
+    close_connections: bool = False
 
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> FaultPlan:
@@ -58,7 +62,7 @@ def _coerce(name: str, value: Any) -> Any:
         if not 0.0 <= rate <= 1.0:
             raise ValueError(name)
         return rate
-    if name == "after_handler":
+    if name in ("after_handler", "close_connections"):
         if not isinstance(value, bool):
             raise ValueError(name)
         return value

@@ -97,7 +97,7 @@ def _dialers() -> dict[int, Dialer]:
     }
 
 
-def generate_world(seed: int, now: datetime, history: int) -> World:
+def generate_world(seed: int, now: datetime, history: int, id_offset: int = 0) -> World:
     rng = random.Random(seed)
     agents = fixed_agents(now.astimezone(IST).date())
     contacts = _contacts(rng)
@@ -105,6 +105,7 @@ def generate_world(seed: int, now: datetime, history: int) -> World:
         account={"account_id": f"SBX{seed:05d}", "company": "Demo Call Centre Pvt Ltd",
                  "email": "admin@demo-callcentre.in"},
         agents=agents, dids=fixed_dids(), contacts=contacts, dialers=_dialers(),
+        id_offset=id_offset,
     )
     n_calls = history * 50 // 100
     n_c2c = history * 35 // 100

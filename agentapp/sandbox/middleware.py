@@ -59,10 +59,14 @@ def build_middlewares(token: str, auth_failure: str, faults: FaultInjector) -> l
             real = await handler(request)  # the request takes effect; its answer is lost
             if plan.latency_ms:
                 await asyncio.sleep(plan.latency_ms / 1000)
-            return await _apply_fault(request, _answered(real), fault, plan)
-        if plan.latency_ms:
-            await asyncio.sleep(plan.latency_ms / 1000)
-        return await _apply_fault(request, handler, fault, plan)
+            response = await _apply_fault(request, _answered(real), fault, plan)
+        else:
+            if plan.latency_ms:
+                await asyncio.sleep(plan.latency_ms / 1000)
+            response = await _apply_fault(request, handler, fault, plan)
+        if plan.close_connections:
+            response.force_close()
+        return response
 
     @web.middleware
     async def params_and_auth(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -53,7 +53,7 @@ class SandboxServer:
         cfg = self.config
         start = cfg.start_time or datetime.now(IST)
         clock = SimClock(start, cfg.speed)
-        world = generate_world(cfg.seed, clock.start, cfg.history)
+        world = generate_world(cfg.seed, clock.start, cfg.history, cfg.id_offset)
         webhooks = WebhookDispatcher(clock)
         if cfg.webhook_url:
             webhooks.register(cfg.webhook_url, cfg.webhook_secret)

@@ -147,6 +147,7 @@ class World:
     dialer_logs: list[DialerLog] = field(default_factory=list)
     click_connect_logs: list[ClickConnectLog] = field(default_factory=list)
     dialers: dict[int, Dialer] = field(default_factory=dict)
+    id_offset: int = 0  # new ids start at least this far above their base (SandboxConfig)
     contacts_by_number: dict[str, Contact] = field(default_factory=dict)
     _call_log_index: dict[int, CallLog] = field(default_factory=dict)
     _c2c_index: dict[int, C2CLog] = field(default_factory=dict)
@@ -160,13 +161,16 @@ class World:
 
     # ids --------------------------------------------------------------
     def next_call_log_id(self) -> int:
-        return self.call_logs[-1].recordid + 1 if self.call_logs else CALL_LOG_BASE + 1
+        last = self.call_logs[-1].recordid if self.call_logs else CALL_LOG_BASE
+        return max(last, CALL_LOG_BASE + self.id_offset) + 1
 
     def next_c2c_id(self) -> int:
-        return self.c2c_logs[-1].recordid + 1 if self.c2c_logs else C2C_BASE + 1
+        last = self.c2c_logs[-1].recordid if self.c2c_logs else C2C_BASE
+        return max(last, C2C_BASE + self.id_offset) + 1
 
     def next_dialer_log_id(self) -> int:
-        return self.dialer_logs[-1].id + 1 if self.dialer_logs else DIALER_LOG_BASE + 1
+        last = self.dialer_logs[-1].id if self.dialer_logs else DIALER_LOG_BASE
+        return max(last, DIALER_LOG_BASE + self.id_offset) + 1
 
     def next_dialer_id(self) -> int:
         return max(self.dialers, default=100) + 1
