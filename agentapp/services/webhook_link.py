@@ -16,6 +16,7 @@ live-events pill shows, ``healthy`` what the call tracker's polling pace reads.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -47,15 +48,25 @@ Register = Callable[[str, str], Awaitable[object]]
 
 class WebhookLink:
     """CONNECTED while registered; RECONNECTING from an outage until registered again;
-    OFF when stopped, or when a registration failed (``error`` says why; it is tried
-    again at the next recovery)."""
+    OFF when stopped, or when registering again failed (``error`` says why).
+
+    A failed registration after a recovery is tried again by itself, after
+    ``retry_first_s`` and then twice as long each time up to ``retry_max_s``, and at
+    once on the next recovery. Registering is a mutation and never retried by the
+    transport, so one 500 used to leave live events off for the rest of the session
+    when the connection then stayed up (tests/reliability/test_fault_suite_answers.py).
+    """
 
     kind = "receiver"
 
-    def __init__(self, receiver: Receiver, register: Register, secret: str = "") -> None:
+    def __init__(self, receiver: Receiver, register: Register, secret: str = "", *,
+                 retry_first_s: float = 2.0, retry_max_s: float = 60.0) -> None:
         self.receiver = receiver
         self._register = register
         self._secret = secret
+        self._retry_first_s = retry_first_s
+        self._retry_max_s = max(retry_first_s, retry_max_s)
+        self._wake = asyncio.Event()
         self.state: Observable[LiveState] = Observable(LiveState.OFF)
         self.error = ""
         self.registrations = 0
@@ -98,7 +109,10 @@ class WebhookLink:
         self.state.set(LiveState.OFF)
 
     def reregister_soon(self) -> None:
-        if not self._running or (self._task is not None and not self._task.done()):
+        if not self._running:
+            return
+        if self._task is not None and not self._task.done():
+            self._wake.set()  # a retry is waiting: try now, the connection is back
             return
         self._task = asyncio.get_running_loop().create_task(self._reregister(),
                                                             name="webhook-reregister")
@@ -112,11 +126,19 @@ class WebhookLink:
             self.state.set(LiveState.RECONNECTING)
 
     async def _reregister(self) -> None:
-        try:
-            await self._register_once()
-        except ApiError as exc:
-            log.warning("registering the webhook again failed (%s); following calls by "
-                        "polling until the next try", type(exc).__name__)
+        delay = self._retry_first_s
+        while self._running:
+            try:
+                await self._register_once()
+                return
+            except ApiError as exc:
+                log.warning("registering the webhook again failed (%s); following calls by "
+                            "polling, next try in %.0f s", type(exc).__name__, delay)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
+            delay = min(delay * 2, self._retry_max_s)
 
     async def _register_once(self) -> None:
         self.state.set(LiveState.RECONNECTING)

@@ -16,7 +16,9 @@ import pytest
 from fault_suite_support import run_family
 from PySide6.QtWidgets import QApplication
 
-from testkit.fault_run import plan_fault
+from agentapp.services.event_source import LiveState
+from agentapp.services.webhook_link import WebhookLink
+from testkit.fault_run import FaultRig, plan_fault
 from testkit.qt_loop import QtLoop
 
 ONLINE_OR_DEGRADED = frozenset({"online", "degraded"})
@@ -37,3 +39,33 @@ def test_bad_answers(qapp: QApplication, qloop: QtLoop, data_dirs: Path) -> None
     by_name = {r.name: r for r in results}
     assert "degraded" in by_name["HTML pages"].view.states_seen
     assert "offline" in by_name["dropped connections"].view.states_seen
+
+
+def test_a_failed_reregistration_is_tried_again(qapp: QApplication, qloop: QtLoop,
+                                                data_dirs: Path) -> None:
+    """Found by the 30 % 500s fault: the registration after a recovery met a 500 and
+    live events stayed off for good, since the connection then stayed up."""
+    rig = FaultRig(qapp)
+
+    async def scenario() -> list[LiveState]:
+        await rig.start()
+        try:
+            assert rig.app is not None
+            link = rig.app.services.events
+            assert isinstance(link, WebhookLink) and link.registrations == 1
+            states: list[LiveState] = []
+            link.state.subscribe(states.append)
+            await rig.control("POST", "/_sandbox/faults", {
+                "error_rate": 1.0, "paths": ["/api/add_webhook"], "count": 1})
+            link.reregister_soon()  # what every recovery does
+            await rig.wait(lambda: LiveState.OFF in states, 10, "the failed registration")
+            await rig.wait(lambda: link.state.value is LiveState.CONNECTED, 15,
+                           "registered again by itself")
+            assert link.registrations == 2 and link.healthy
+            return list(states)  # before stop() turns it off
+        finally:
+            await rig.stop()
+
+    states = qloop.run(scenario(), timeout=60)
+    assert states == [LiveState.RECONNECTING, LiveState.OFF, LiveState.RECONNECTING,
+                      LiveState.CONNECTED]
