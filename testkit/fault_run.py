@@ -20,6 +20,7 @@ stall the heartbeat blames on the app.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agentapp.core.call import Phase
 from agentapp.sandbox.config import SandboxConfig
-from agentapp.sandbox.thread import SandboxThread
 from agentapp.services.call_lookup import LookupTiming
 from agentapp.services.connectivity import ConnState
 from agentapp.services.event_source import LiveState
@@ -43,6 +43,7 @@ from agentapp.settings import (
 from testkit.agent_view import ViewLog
 from testkit.apps import AppUnderTest, launch_app
 from testkit.dialogs import open_question
+from testkit.sandbox_process import SandboxProcess
 
 PROBE_S = 0.5  # pinned api/probe_interval_s (default 10 s)
 # The call lookup after an unreadable click-to-call answer (default: 3-min window,
@@ -122,38 +123,46 @@ class FaultRig:
     speed: float = 20.0
     probe_s: float = PROBE_S
     api_host: str = "127.0.0.1"
-    sandbox: SandboxThread | None = None
+    sandbox: SandboxProcess | None = None
     app: AppUnderTest | None = None
     port: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     async def start(self) -> None:
         """Start the sandbox, then the app against it; wait until it is online."""
-        self.sandbox = SandboxThread(SandboxConfig(host="127.0.0.1", port=self.port, seed=5,
-                                                   speed=self.speed, history=0,
-                                                   id_offset=1000))
-        await in_thread(self.sandbox.start)
+        if self.sandbox is None:
+            await self.start_sandbox()
+        assert self.sandbox is not None
         self.port = int(self.sandbox.base_url.rsplit(":", 1)[1])
         api_url = f"http://{self.api_host}:{self.port}"
         self.app = await launch_app(
             ["--api-url", api_url, "--extension", "2101", "--did", "+911143104567"],
             profile=fault_profile(self.probe_s), env_token=self.sandbox.token,
-            sandbox=self.sandbox, app=self.qapp, within=40.0)
+            app=self.qapp, within=40.0)
         self.app.services.lookup.timing = LOOKUP
         await self.wait(self.recovered, 30, "online with live events at start")
+
+    async def start_sandbox(self, id_offset: int = 0) -> None:
+        """A sandbox process on ``self.port`` (0: any free port)."""
+        self.sandbox = SandboxProcess(SandboxConfig(host="127.0.0.1", port=self.port, seed=5,
+                                                    speed=self.speed, history=0,
+                                                    id_offset=id_offset))
+        await in_thread(self.sandbox.start)
 
     async def stop(self) -> None:
         if self.app is not None:
             await self.app.stop(30)
+        # Cycles holding Qt objects are collected here, on the thread that owns them:
+        # collected later by a worker thread's GC, Qt warns "Timers cannot be stopped
+        # from another thread" (and may crash).
+        gc.collect()
         if self.sandbox is not None:
             await in_thread(self.sandbox.stop)
 
     async def restart_sandbox(self) -> None:
-        """A new sandbox process on the same port (the old one must be stopped)."""
-        assert self.sandbox is not None
-        self.sandbox = SandboxThread(SandboxConfig(host="127.0.0.1", port=self.port, seed=5,
-                                                   speed=self.speed, history=0))
-        await in_thread(self.sandbox.start)
+        """A new sandbox process on the same port, after the old one was killed; its
+        ids start above the first one's, as a real server's would."""
+        await self.start_sandbox(id_offset=1000)
 
     async def control(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         sandbox = self.sandbox

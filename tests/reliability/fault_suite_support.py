@@ -22,6 +22,7 @@ async def run_family(qapp: QApplication, faults: list[Fault],
     rigs = rigs or [FaultRig(qapp) for _ in faults]
     with record_unhandled() as unhandled:
         try:
+            await asyncio.gather(*(rig.start_sandbox() for rig in rigs))
             for rig in rigs:  # one at a time: starting apps is not what is measured
                 await rig.start()
             async with heartbeat() as beat:

@@ -6,8 +6,8 @@ DNS: the app talks to ``http://localhost:<port>`` (loopback by name, so plain ht
 is allowed) and a resolver seam (testkit.resolver) makes ``localhost`` unknown, as
 glibc says for a name no server knows; the sandbox's ``close_connections`` knob
 ends every kept-alive connection, as a network change does, so each request must
-resolve again. Kill: the sandbox stops while the agent's phone rings and a new
-one starts on the same port; the live card says contact was lost and the app
+resolve again. Kill: the sandbox process gets SIGKILL while the agent's phone rings and a
+new one starts on the same port; the live card says contact was lost and the app
 re-registers its webhook by itself.
 """
 
@@ -58,7 +58,7 @@ async def _kill_mid_call(rig: FaultRig) -> None:
     await rig.wait(lambda: any(c.timeline.logid and c.timeline.phase >= Phase.RINGING_AGENT
                                for c in window.cards()), 15, "the agent's phone to ring")
     sandbox = rig.sandbox
-    await in_thread(sandbox.stop)
+    await in_thread(sandbox.kill)
 
 
 async def _restart(rig: FaultRig) -> None:
