@@ -248,8 +248,8 @@ class FaultRig:
         def new_card() -> Any:
             question = open_question(window, "")
             if question is not None:
-                if not may_ask or "second call" not in question.windowTitle().lower() \
-                        and "second call" not in question.text().lower():
+                second = "second call" in question.windowTitle().lower()
+                if not may_ask or not second:
                     raise AssertionError(f"the new call asked: {question.text()!r}")
                 question.button(QMessageBox.StandardButton.Yes).click()
                 return None

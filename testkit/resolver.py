@@ -38,8 +38,8 @@ def failing_resolver(*hosts: str) -> Iterator[FailingResolver]:
     """Install the seam for ``hosts``; set ``.failing`` to start and end the outage."""
     resolver = FailingResolver(frozenset(h.lower() for h in hosts), _real=socket.getaddrinfo)
     saved = socket.getaddrinfo
-    socket.getaddrinfo = resolver.getaddrinfo  # type: ignore[assignment]
+    socket.getaddrinfo = resolver.getaddrinfo
     try:
         yield resolver
     finally:
-        socket.getaddrinfo = saved  # type: ignore[assignment]
+        socket.getaddrinfo = saved

@@ -62,7 +62,7 @@ EXTRA_HEADERS = st.dictionaries(HEADER_NAMES, HEADER_VALUES, max_size=3)
 
 
 def signed_as(secret: str, body: bytes, content_type: str, signing: str,
-              extra: dict[str, str]) -> dict[str, bytes]:
+              extra: dict[str, str]) -> dict[bytes, bytes]:
     """Headers for one delivery: signed well, not at all, with a wrong key, or an hour
     off; the content type as raw bytes (any a sender may send, even invalid ones)."""
     now = int(time.time())
@@ -70,9 +70,9 @@ def signed_as(secret: str, body: bytes, content_type: str, signing: str,
     headers = dict(extra)
     if signing != "none":
         headers |= signed_headers(secret if signing != "wrong" else secret + "x", stamp, body)
-    raw = {name: value.encode("latin-1", "replace") for name, value in headers.items()}
+    raw = {name.encode(): value.encode("latin-1", "replace") for name, value in headers.items()}
     if content_type:
-        raw["Content-Type"] = content_type.encode("utf-8")
+        raw[b"Content-Type"] = content_type.encode("utf-8")
     return raw
 
 

@@ -42,11 +42,12 @@ from testkit.webhook_senders import (
 EXAMPLES = 1000
 
 
-def _receiver(rig: FaultRig) -> WebhookReceiver:
+def _receiver(rig: FaultRig) -> tuple[WebhookReceiver, str]:
+    """The app's receiver and its signing secret (the sandbox registers a signed one)."""
     assert rig.app is not None
     receiver = rig.app.services.receiver
-    assert receiver is not None and receiver.secret, "the sandbox registers a signed receiver"
-    return receiver
+    assert receiver is not None and receiver.secret
+    return receiver, receiver.secret
 
 
 @pytest.mark.timeout(200)
@@ -59,10 +60,10 @@ def test_a_thousand_random_deliveries(qapp: QApplication, qloop: QtLoop,
         with record_unhandled() as unhandled, in_process() as sender:
             await rig.start()
             try:
-                receiver = _receiver(rig)
+                receiver, secret = _receiver(rig)
                 async with heartbeat() as beat:
                     statuses, refused, bad = await loop.run_in_executor(
-                        sender, random_deliveries, receiver.url, receiver.secret, EXAMPLES)
+                        sender, random_deliveries, receiver.url, secret, EXAMPLES)
                     # Still a working receiver: a real call is followed by deliveries.
                     before = receiver.deliveries
                     rig.dial("9876543210")
@@ -105,13 +106,13 @@ def test_two_hundred_events_a_second_in_order(qapp: QApplication, qloop: QtLoop,
             try:
                 assert rig.app is not None
                 services = rig.app.services
-                receiver = _receiver(rig)
+                receiver, secret = _receiver(rig)
                 for logid in LOGIDS:  # the app follows these calls, as after click-to-call
                     services.tracker.track(logid, "2101", "+919876543210")
                 services.intake.events.subscribe(heard)
                 async with heartbeat() as beat:
                     answers, took = await loop.run_in_executor(
-                        sender, steady_stream, receiver.url, receiver.secret)
+                        sender, steady_stream, receiver.url, secret)
                     await rig.wait(lambda: all(
                         (t := services.tracker.by_logid(logid)) is not None
                         and t.phase is Phase.ENDED for logid in LOGIDS), 10, "all calls ended")
