@@ -20,7 +20,6 @@ stall the heartbeat blames on the app.
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -152,10 +151,6 @@ class FaultRig:
     async def stop(self) -> None:
         if self.app is not None:
             await self.app.stop(30)
-        # Cycles holding Qt objects are collected here, on the thread that owns them:
-        # collected later by a worker thread's GC, Qt warns "Timers cannot be stopped
-        # from another thread" (and may crash).
-        gc.collect()
         if self.sandbox is not None:
             await in_thread(self.sandbox.stop)
 

@@ -25,9 +25,9 @@ async def run_family(qapp: QApplication, faults: list[Fault],
             await asyncio.gather(*(rig.start_sandbox() for rig in rigs))
             for rig in rigs:  # one at a time: starting apps is not what is measured
                 await rig.start()
-            async with heartbeat() as beat:
-                results = await asyncio.gather(*(rig.run(f) for rig, f in zip(rigs, faults,
-                                                                                 strict=True)))
+            async with heartbeat(freeze=True) as beat:
+                results = await asyncio.gather(
+                    *(rig.run(f) for rig, f in zip(rigs, faults, strict=True)))
         finally:
             await asyncio.gather(*(rig.stop() for rig in rigs), return_exceptions=True)
     report = "\n".join(r.row() for r in results) + f"\nloop: {beat.summary()}"

@@ -15,22 +15,29 @@ from PySide6.QtWidgets import QApplication
 
 from agentapp.ui.main_window import MainWindow
 from testkit.agent_view import problems
-from testkit.heartbeat import STALL_LIMIT_S, heartbeat
+from testkit.heartbeat import STALL_LIMIT_S, Heartbeat, heartbeat
 from testkit.qt_loop import QtLoop
 from testkit.unhandled import record_unhandled
 from testkit.waiting import wait_until
 
 
 def test_the_heartbeat_sees_a_blocking_call(qloop: QtLoop) -> None:
-    async def scenario() -> float:
+    async def scenario() -> Heartbeat:
         async with heartbeat() as beat:
             await asyncio.sleep(0.05)
-            time.sleep(0.25)  # noqa: ASYNC251 (the blocking call the heartbeat must see)
+            blocking_call()
             await asyncio.sleep(0.05)
-        assert beat.ticks >= 5
-        return beat.max_stall_s
+        return beat
 
-    assert qloop.run(scenario()) >= 0.2 > STALL_LIMIT_S
+    beat = qloop.run(scenario())
+    assert beat.ticks >= 5
+    assert beat.max_stall_s >= 0.2 > STALL_LIMIT_S
+    [stall] = beat.over_limit
+    assert "blocking_call" in stall.where  # and says where the loop was
+
+
+def blocking_call() -> None:
+    time.sleep(0.25)  # what a sync HTTP call or a slow disk write does to the loop
 
 
 def test_the_recorder_catches_slots_and_callbacks(qapp: QApplication, qloop: QtLoop) -> None:

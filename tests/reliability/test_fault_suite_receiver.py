@@ -61,7 +61,7 @@ def test_a_thousand_random_deliveries(qapp: QApplication, qloop: QtLoop,
             await rig.start()
             try:
                 receiver, secret = _receiver(rig)
-                async with heartbeat() as beat:
+                async with heartbeat(freeze=True) as beat:
                     statuses, refused, bad = await loop.run_in_executor(
                         sender, random_deliveries, receiver.url, secret, EXAMPLES)
                     # Still a working receiver: a real call is followed by deliveries.
@@ -110,7 +110,7 @@ def test_two_hundred_events_a_second_in_order(qapp: QApplication, qloop: QtLoop,
                 for logid in LOGIDS:  # the app follows these calls, as after click-to-call
                     services.tracker.track(logid, "2101", "+919876543210")
                 services.intake.events.subscribe(heard)
-                async with heartbeat() as beat:
+                async with heartbeat(freeze=True) as beat:
                     answers, took = await loop.run_in_executor(
                         sender, steady_stream, receiver.url, secret)
                     await rig.wait(lambda: all(
