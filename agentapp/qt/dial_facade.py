@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 class DialFacade(QObject):
     busy_changed = Signal(bool)
     refused = Signal(str)
+    # The same refusal, and whether it is about the connection (stale once it is back).
+    refusal = Signal(str, bool)
     confirm_needed = Signal(str, str, str)  # target, title, question
     placed = Signal(object)  # CallTimeline of the new call
 
@@ -47,7 +49,7 @@ class DialFacade(QObject):
 
     async def _dial(self, target: str, confirmed: frozenset[str]) -> None:
         if self._service is None:
-            self.refused.emit("Sign in first: no account is connected.")
+            self._refuse("Sign in first: no account is connected.", False)
             return
         try:
             timeline = await self._service.dial(target, confirmed=confirmed)
@@ -56,6 +58,10 @@ class DialFacade(QObject):
             self.confirm_needed.emit(target, exc.title, exc.message)
         except DialRefused as exc:
             log.info("dial refused: %s", exc.code)
-            self.refused.emit(exc.message)
+            self._refuse(exc.message, exc.about_connection)
         else:
             self.placed.emit(timeline)
+
+    def _refuse(self, message: str, about_connection: bool) -> None:
+        self.refused.emit(message)
+        self.refusal.emit(message, about_connection)

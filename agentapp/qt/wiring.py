@@ -26,7 +26,6 @@ from agentapp.qt.status_text import (
 )
 from agentapp.qt.status_text_choices import did_choices, extension_choices
 from agentapp.services.connectivity import ConnState, Health
-from agentapp.services.dialing import OFFLINE_REFUSAL
 from agentapp.services.status import StatusSnapshot, did_key
 from agentapp.ui.main_window import MainWindow
 
@@ -51,10 +50,11 @@ class MainWindowBinding(QObject):
         self._health = Health(since=clock())
         self._sync: SyncState | None = None
         self._refusal = ""
+        self._refusal_about_connection = False
         window.dial_requested.connect(self.dial)
         window.clipboard_requested.connect(self.dial_clipboard)
         dial.busy_changed.connect(window.dial.set_busy)
-        dial.refused.connect(self._refused)
+        dial.refusal.connect(self._refused)
         dial.confirm_needed.connect(self._confirm)
         dial.placed.connect(self._placed)
         calls.timeline_changed.connect(window.show_timeline)
@@ -79,8 +79,9 @@ class MainWindowBinding(QObject):
         self._refusal = ""
         self._dial.dial(target)
 
-    def _refused(self, message: str) -> None:
+    def _refused(self, message: str, about_connection: bool) -> None:
         self._refusal = message
+        self._refusal_about_connection = about_connection
         self._window.dial.show_message(message)
 
     def dial_clipboard(self) -> None:
@@ -129,8 +130,10 @@ class MainWindowBinding(QObject):
 
     def _health_changed(self, health: Health) -> None:
         self._health = health
-        if health.state is ConnState.ONLINE and self._refusal == OFFLINE_REFUSAL:
-            self._refusal = ""  # the refusal was about the outage, which is over
+        if health.state is ConnState.ONLINE and self._refusal and \
+                self._refusal_about_connection:
+            # The refusal was about the outage, rate limit or server errors: over now.
+            self._refusal = ""
             self._window.dial.show_message("")
         self._render_connection()
         self._render()

@@ -26,6 +26,7 @@ from agentapp.core.calling_hours import DEFAULT_END, DEFAULT_START, is_within
 from agentapp.core.phone import InvalidNumber, PhoneNumber, did_for_api, parse_dial_target
 from agentapp.core.session import Session
 from agentapp.services.call_lookup import Wanted
+from agentapp.services.connectivity import classify
 from agentapp.services.observable import Observable
 from agentapp.services.status import AgentInfo, DidInfo
 
@@ -50,12 +51,16 @@ def answer_uncertain(exc: ApiError) -> bool:
 
 
 class DialRefused(Exception):
-    """The call was not placed; ``code`` for logic, ``message`` for the agent."""
+    """The call was not placed; ``code`` for logic, ``message`` for the agent.
 
-    def __init__(self, code: str, message: str) -> None:
+    ``about_connection``: the reason is the state of the connection (offline, rate
+    limited, server errors), so the message is stale once the connection is back."""
+
+    def __init__(self, code: str, message: str, *, about_connection: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.about_connection = about_connection
 
 
 class NeedsConfirmation(DialRefused):
@@ -173,7 +178,8 @@ class DialingService:
             detail = (f"The call was not placed: {exc.user_message}"
                       if reason is EndReason.NOT_PLACED else exc.user_message)
             self._tracker.reject(pending.call_id, detail, reason=reason)
-            raise DialRefused("api_error", exc.user_message) from exc
+            raise DialRefused("api_error", exc.user_message,
+                              about_connection=classify(exc) is not None) from exc
         except BaseException:
             # Cancelled mid-request (quitting): the request may have been sent.
             self._tracker.reject(pending.call_id, "The call was interrupted.",
@@ -209,9 +215,7 @@ class DialingService:
             raise DialRefused("disposition_required", refusal)
         self._check_repeat(number)
         if not self._connectivity.is_online:
-            raise DialRefused(
-                "offline", OFFLINE_REFUSAL
-            )
+            raise DialRefused("offline", OFFLINE_REFUSAL, about_connection=True)
         if LIVE_CALL not in confirmed:
             self._check_live_call(number)
         start, end = self._calling_hours

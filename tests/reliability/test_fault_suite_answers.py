@@ -16,8 +16,11 @@ import pytest
 from fault_suite_support import run_family
 from PySide6.QtWidgets import QApplication
 
+from agentapp.api.errors import ServerError
+from agentapp.services.connectivity import ConnState
 from agentapp.services.event_source import LiveState
 from agentapp.services.webhook_link import WebhookLink
+from testkit.agent_view import problems
 from testkit.fault_run import FaultRig, plan_fault
 from testkit.qt_loop import QtLoop
 
@@ -69,3 +72,39 @@ def test_a_failed_reregistration_is_tried_again(qapp: QApplication, qloop: QtLoo
     states = qloop.run(scenario(), timeout=60)
     assert states == [LiveState.RECONNECTING, LiveState.OFF, LiveState.RECONNECTING,
                       LiveState.CONNECTED]
+
+
+def test_a_refusal_about_the_connection_goes_when_it_comes_back(
+        qapp: QApplication, qloop: QtLoop, data_dirs: Path) -> None:
+    """Found by the 429 fault: "…rate limiting this account. Try again in 2 s." stayed
+    under the number field after the strip said Online again (two states at once)."""
+    rig = FaultRig(qapp)
+
+    async def scenario() -> None:
+        await rig.start()
+        try:
+            assert rig.app is not None
+            window, services = rig.app.window, rig.app.services
+            await rig.control("POST", "/_sandbox/faults", {
+                "rate_limit_retry_after": 2, "paths": ["/api/c2c_post"], "count": 1})
+            refusals: list[tuple[str, bool]] = []
+            rig.app.runtime.dial.refusal.connect(lambda *r: refusals.append(r))
+            rig.dial("9876543210")
+            await rig.wait(lambda: refusals, 10, "the 429 refusal")
+            [(message, about_connection)] = refusals
+            assert "rate limiting" in message and about_connection
+            await rig.wait(lambda: services.connectivity.state is ConnState.ONLINE, 10,
+                           "online again (the next check)")
+            await rig.wait(lambda: window.dial.message.text() == "", 5,
+                           "the refusal about the connection to go")
+            assert problems(window) == []
+            # A refusal that is not about the connection stays.
+            rig.dial("12")
+            await rig.wait(lambda: window.dial.message.text() != "", 5, "the bad number")
+            services.connectivity.report_failure(ServerError("HTTP 500"))
+            services.connectivity.report_success()
+            assert window.dial.message.text() != ""
+        finally:
+            await rig.stop()
+
+    qloop.run(scenario(), timeout=60)
