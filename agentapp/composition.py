@@ -273,11 +273,13 @@ async def start_receiver(services: SessionServices, settings: Settings) -> str:
                                public_url=settings.get(WEBHOOK_PUBLIC_URL) or None,
                                clock=services.clock.wall)
     link = WebhookLink(receiver, services.client.register_webhook, secret or "")
+    refused: ApiError | None = None
     try:
         await link.start()
-        url = receiver.url
-    except (OSError, ApiError) as exc:
-        reason = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+    except ApiError as exc:  # listening, but not registered: keep trying (below)
+        refused = exc
+    except OSError as exc:  # cannot listen at all: polling for this session
+        reason = str(exc) or type(exc).__name__
         log.warning("webhook receiver not in use (%s); following calls by polling", reason)
         with contextlib.suppress(Exception):
             await link.stop()
@@ -285,8 +287,14 @@ async def start_receiver(services: SessionServices, settings: Settings) -> str:
     # Registered again after every outage (a restarted server may have forgotten it).
     link.follow(services.connectivity)
     services.receiver = receiver
-    services.webhook_url = url
+    services.webhook_url = receiver.url
     services.use_source(link)
+    if refused is not None:
+        log.warning("registering the webhook failed (%s); following calls by polling and "
+                    "trying again", type(refused).__name__)
+        link.reregister_soon()  # with backoff, and at once when the connection recovers
+        return (f"Webhook not registered yet: {refused.user_message} Calls are followed by "
+                "polling until it is; the app keeps trying.")
     if not services.session.is_sandbox:
         log.warning("registered this app's webhook receiver: it replaced the account's "
                     "previous webhook URL (an account has one)")

@@ -101,3 +101,24 @@ def test_server_restart_mid_call_reregisters_the_webhook(
     finally:
         for sb in running:
             sb.stop()
+
+
+def test_a_refused_first_registration_is_tried_again_by_itself(
+        qloop: QtLoop, sandbox: SandboxThread, start_app: StartApp) -> None:
+    """Before: one 500 to the first registration left the session polling for good."""
+    sandbox.control("POST", "/_sandbox/faults",
+                    {"error_rate": 1.0, "paths": ["/api/add_webhook"], "count": 2})
+
+    async def scenario() -> None:
+        app = await start_app("--profile", pinned_profile())
+        link = app.services.events
+        assert isinstance(link, WebhookLink)
+        # The first try and the immediate retry were refused; the backoff retry succeeds.
+        await wait_until(lambda: link.state.value is LiveState.CONNECTED, 15,
+                         "the webhook registered by the app's own retry")
+        assert link.registrations == 1
+        url = app.services.webhook_url
+        assert url
+        info = sandbox.control("GET", "/_sandbox/info")
+        assert info["webhook_url"] == url
+    qloop.run(scenario())
