@@ -7,6 +7,7 @@ service ever holds a stale token or base URL.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import secrets as pysecrets
@@ -21,8 +22,10 @@ import httpx
 from agentapp.api.client import IvrClient
 from agentapp.api.coerce import today_ist
 from agentapp.api.errors import ApiError
+from agentapp.core.call import EventKind
 from agentapp.core.session import Session
 from agentapp.core.urls import is_loopback_url
+from agentapp.paths import data_dir
 from agentapp.services.call_lookup import CallLookup
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor, ConnState
@@ -35,6 +38,7 @@ from agentapp.services.event_source import (
     PollingSource,
     intake_sink,
 )
+from agentapp.services.event_source_desktop import load_desktop_id
 from agentapp.services.history_session import HistoryServices, open_history
 from agentapp.services.observable import Observable
 from agentapp.services.recent_calls import RecentCalls
@@ -199,7 +203,7 @@ async def build_session(
     if relay is not None:
         if register_webhook and relay.webhook_url:
             await register_relay(services, relay)
-        await start_relay(services, relay)
+        await start_relay(services, relay, profile)
     elif register_webhook or registers_automatically(plan, is_sandbox):
         await start_receiver(services, settings)
     return services
@@ -211,16 +215,22 @@ def registers_automatically(plan: StartPlan, is_sandbox: bool) -> bool:
     return plan.kind == "demo" or (is_sandbox and is_loopback_url(plan.base_url))
 
 
-async def start_relay(services: SessionServices, relay: RelayAccess) -> None:
+async def start_relay(services: SessionServices, relay: RelayAccess,
+                      profile: str = "default") -> None:
     """Subscribe to this agent's subjects on the relay (reconnects on its own)."""
     session = services.session
     try:
+        desktop = await asyncio.to_thread(load_desktop_id, data_dir(profile))
         target = RelayTarget(relay.urls, relay.account, session.ext_no,
-                             (session.did,) if session.did else (), relay.creds)
+                             (session.did,) if session.did else (), relay.creds, desktop)
         source = RelaySubscription(target, intake_sink(services.intake), clock=relay.clock)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         log.warning("team relay not used (%s): live call events are off", exc)
         return
+    if services.history is not None:  # calls replayed late: fetch their log rows soon
+        sync = services.history.sync
+        services.intake.history.subscribe(
+            lambda e: sync.poke() if e is not None and e.kind is EventKind.HANGUP else None)
     services.use_source(source)
     await source.start()
     log.info("live call events from the team relay (%d server(s))", len(relay.urls))

@@ -7,9 +7,12 @@ Shared by the relay (publishes) and the desktop's relay subscription
 - an event for an extension goes to ``ivr.<account>.ext.<ext>``; one for a
   line with no extension to ``ivr.<account>.did.<did digits>``; anything
   else to ``ivr.<account>.unrouted`` (kept for operators, no desktop reads it);
-- a desktop reads through durable pull consumers named ``desk_<ext>`` (and
-  ``desk_<ext>_did_<digits>``), one filter subject each, so NATS permissions
-  can pin an agent to exactly its own consumers (``agentapp.relay.permissions``).
+- a desktop reads through durable pull consumers named ``desk_<ext>_<slot>``
+  (and ``desk_<ext>_<slot>_did_<digits>``), one filter subject each, so NATS
+  permissions can pin an agent to exactly its own consumers
+  (``agentapp.relay.permissions``). Each desktop installation of that agent
+  holds one of ``DESKTOP_SLOTS`` slots (``event_source_desktop``), so two
+  desktops on one extension each get every event.
 """
 
 from __future__ import annotations
@@ -54,6 +57,12 @@ def did_subject(account: str, did: str) -> str:
     return f"ivr.{check_account(account)}.did.{_digits(did)}"
 
 
+# Desktops one agent may run at once, each with its own durable consumers. Fixed on
+# both sides: the permissions name each slot's consumers exactly (a NATS subject
+# wildcard cannot match a name prefix, so "any desk_2101_*" is not expressible).
+DESKTOP_SLOTS = 4
+
+
 @dataclass(frozen=True)
 class DeskFilter:
     """One durable consumer of a desktop: its name and its single filter subject."""
@@ -62,14 +71,18 @@ class DeskFilter:
     subject: str
 
 
-def desk_filters(account: str, ext: str, dids: tuple[str, ...] = ()) -> list[DeskFilter]:
-    """The consumers a desktop for ``ext`` reads: its extension, then each DID line."""
+def desk_filters(account: str, ext: str, dids: tuple[str, ...] = (),
+                 slot: int = 1) -> list[DeskFilter]:
+    """The consumers of desktop ``slot`` for ``ext``: its extension, then each DID line."""
     ext_digits = _digits(ext)
     if not ext_digits:
         raise ValueError("a relay subscription needs the agent's extension")
-    filters = [DeskFilter(f"desk_{ext_digits}", ext_subject(account, ext_digits))]
+    if not 1 <= slot <= DESKTOP_SLOTS:
+        raise ValueError(f"desktop slot must be 1-{DESKTOP_SLOTS}")
+    base = f"desk_{ext_digits}_{slot}"
+    filters = [DeskFilter(base, ext_subject(account, ext_digits))]
     for did in dict.fromkeys(d for d in map(_digits, dids) if d):
-        filters.append(DeskFilter(f"desk_{ext_digits}_did_{did}", did_subject(account, did)))
+        filters.append(DeskFilter(f"{base}_did_{did}", did_subject(account, did)))
     return filters
 
 

@@ -1,11 +1,14 @@
-"""Live call events from the team relay: durable JetStream consumers for this agent.
+"""Live call events from the team relay: durable JetStream consumers for this desktop.
 
 One durable pull consumer per filter (the agent's extension, then each of
-its DID lines; ``event_source_subjects.desk_filters``), so the server keeps
-our place while the app is closed and replays what we missed when we come
-back. Each message is acknowledged only after the sink handled it; one the
-sink cannot use is terminated (never redelivered forever). Redeliveries
-(a lost ack, a node failover) are dropped by event id. Events older than
+its DID lines; ``event_source_subjects.desk_filters``) in this desktop's own
+slot (``event_source_desktop``: two desktops on one extension each get every
+event), so the server keeps our place while the app is closed and replays
+what we missed when we come back. Consumers idle for ``inactive_after_s``
+are deleted by the server (an abandoned desktop frees its slot). Each
+message is acknowledged only after the sink handled it; one the sink
+cannot use is terminated (never redelivered forever). Redeliveries (a lost
+ack, a node failover) are dropped by event id. Events older than
 ``stale_after_s`` are delivered with ``live=False``: history, never a pop.
 
 Known limit: a message published while a stopped app's last pull request
@@ -20,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -34,6 +38,7 @@ from agentapp.services.event_source import (
     SourcedEvent,
     is_live,
 )
+from agentapp.services.event_source_desktop import NoFreeSlot, claim_slot, description
 from agentapp.services.event_source_subjects import (
     DeskFilter,
     desk_filters,
@@ -53,6 +58,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _SEEN_KEPT = 20_000
+# The stream keeps 24 h of events; a desktop away longer finds nothing of use to replay
+# (its calls reach history from the API), so its consumers need not outlive that.
+DEFAULT_INACTIVE_AFTER_S = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ class RelayTarget:
     ext: str
     dids: tuple[str, ...] = ()
     creds: str = field(default="", repr=False)
+    desktop_id: str = ""  # this installation (event_source_desktop); "" = a new one each time
 
 
 class RelaySubscription:
@@ -74,7 +83,8 @@ class RelaySubscription:
                  stale_after_s: float = DEFAULT_STALE_AFTER_S,
                  backoff_s: tuple[float, float] = (0.2, 10.0),
                  fetch_batch: int = 64, fetch_wait_s: float = 5.0,
-                 ack_wait_s: float = 10.0) -> None:
+                 ack_wait_s: float = 10.0,
+                 inactive_after_s: float = DEFAULT_INACTIVE_AFTER_S) -> None:
         self._target = target
         self._sink = sink
         self._clock = clock
@@ -83,7 +93,9 @@ class RelaySubscription:
         self._fetch_batch = fetch_batch
         self._fetch_wait_s = fetch_wait_s
         self._ack_wait_s = ack_wait_s
-        self._filters = desk_filters(target.account, target.ext, target.dids)
+        self._inactive_after_s = inactive_after_s
+        self._desktop_id = target.desktop_id or secrets.token_hex(16)
+        desk_filters(target.account, target.ext, target.dids)  # ValueError now, not later
         self._stream = stream_name(target.account)
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._task: asyncio.Task[None] | None = None
@@ -91,6 +103,7 @@ class RelaySubscription:
         self.state: Observable[LiveState] = Observable(LiveState.OFF)
         self.delivered = 0
         self.redelivered = 0  # copies dropped by event id (a lost ack, a failover)
+        self.slot = 0  # this desktop's consumer slot once bound (1..DESKTOP_SLOTS)
 
     @property
     def healthy(self) -> bool:
@@ -120,7 +133,7 @@ class RelaySubscription:
         while True:
             try:
                 js = await self._connect()
-                subs = [await self._bind(js, f) for f in self._filters]
+                subs = [await self._bind(js, f) for f in await self._my_filters(js)]
                 self.state.set(LiveState.CONNECTED)
                 delay = self._backoff[0]
                 async with asyncio.TaskGroup() as group:  # one fails: all stop, reconnect
@@ -132,6 +145,8 @@ class RelaySubscription:
                 name = type(exc).__name__
                 if isinstance(exc, ExceptionGroup):
                     name = ", ".join(type(e).__name__ for e in exc.exceptions)
+                elif isinstance(exc, NoFreeSlot | ConnectionError):
+                    name = str(exc)
                 log.warning("relay subscription: %s; retrying in %.1f s", name, delay)
             await self._close()
             self.state.set(LiveState.RECONNECTING)
@@ -159,14 +174,27 @@ class RelaySubscription:
             inbox_prefix=inbox_prefix(t.account, t.ext), **nats_auth(t.creds))
         return self._nc.jetstream(timeout=5)
 
-    async def _bind(self, js: JetStreamContext, desk: DeskFilter) -> Any:
-        """Create (or find, unchanged) our durable consumer, then pull from it."""
+    def _config(self) -> Any:
         from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-        config = ConsumerConfig(
-            name=desk.consumer, durable_name=desk.consumer, filter_subject=desk.subject,
+        return ConsumerConfig(
+            description=description(self._desktop_id),
             ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.NEW,
-            ack_wait=self._ack_wait_s, max_ack_pending=1000)
+            ack_wait=self._ack_wait_s, max_ack_pending=1000,
+            inactive_threshold=self._inactive_after_s)
+
+    async def _my_filters(self, js: JetStreamContext) -> list[DeskFilter]:
+        """Our slot's consumers: the one we held before, else a free one (``NoFreeSlot``)."""
+        assert self._nc is not None
+        t = self._target
+        self.slot = await claim_slot(self._nc, js, self._stream, t.account, t.ext,
+                                     self._desktop_id, self._config().as_dict())
+        return desk_filters(t.account, t.ext, t.dids, self.slot)
+
+    async def _bind(self, js: JetStreamContext, desk: DeskFilter) -> Any:
+        """Create (or find, unchanged) our durable consumer, then pull from it."""
+        config = self._config().evolve(name=desk.consumer, durable_name=desk.consumer,
+                                       filter_subject=desk.subject)
         await js.add_consumer(self._stream, config)
         return await js.pull_subscribe_bind(consumer=desk.consumer, stream=self._stream)
 

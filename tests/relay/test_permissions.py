@@ -98,24 +98,24 @@ def test_an_agent_reads_only_its_own_subjects_and_never_publishes(secured: NatsC
             js = nc.jetstream(timeout=1)
             from nats.js.api import ConsumerConfig
 
-            for name, subject in (("desk_2102", "ivr.acme.ext.2102"),
-                                  ("desk_2101", "ivr.acme.ext.2102"),
+            for name, subject in (("desk_2102_1", "ivr.acme.ext.2102"),
+                                  ("desk_2101_1", "ivr.acme.ext.2102"),
                                   ("sneaky", "ivr.acme.>")):
                 with pytest.raises(Exception):  # noqa: B017  denied = no answer / an error
                     await js.add_consumer(STREAM, ConsumerConfig(
                         name=name, durable_name=name, filter_subject=subject))
             # the allowed create subject with another extension's filter in the body
             body: dict[str, Any] = {"stream_name": STREAM, "config": {
-                "name": "desk_2101", "durable_name": "desk_2101", "ack_policy": "explicit",
+                "name": "desk_2101_1", "durable_name": "desk_2101_1", "ack_policy": "explicit",
                 "filter_subject": "ivr.acme.ext.2102"}}
             answer = await nc.request(
-                f"$JS.API.CONSUMER.CREATE.{STREAM}.desk_2101.ivr.acme.ext.2101",
+                f"$JS.API.CONSUMER.CREATE.{STREAM}.desk_2101_1.ivr.acme.ext.2101",
                 json.dumps(body).encode(), timeout=2)
             assert "error" in json.loads(answer.data)
             body["config"] = {**body["config"], "filter_subject": "",
                               "filter_subjects": ["ivr.acme.ext.2101", "ivr.acme.ext.2102"]}
             answer = await nc.request(
-                f"$JS.API.CONSUMER.CREATE.{STREAM}.desk_2101.ivr.acme.ext.2101",
+                f"$JS.API.CONSUMER.CREATE.{STREAM}.desk_2101_1.ivr.acme.ext.2101",
                 json.dumps(body).encode(), timeout=2)
             assert "error" in json.loads(answer.data)
 
@@ -139,7 +139,7 @@ def test_an_agent_reads_only_its_own_subjects_and_never_publishes(secured: NatsC
             anc = await nats.connect(admin)
             names = [c.name async for c in _consumers(anc)]
             await anc.close()
-            assert names == ["desk_2101"]
+            assert names == ["desk_2101_1"]
 
     asyncio.run(scenario())
 

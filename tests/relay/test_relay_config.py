@@ -81,7 +81,10 @@ def test_routing_and_envelopes() -> None:
         with pytest.raises(BadEvent):
             open_envelope(junk)
     assert [f.consumer for f in desk_filters("acme", "2101", ("+911143104567",) * 2)] == [
-        "desk_2101", "desk_2101_did_911143104567"]
+        "desk_2101_1", "desk_2101_1_did_911143104567"]
+    assert desk_filters("acme", "2101", slot=4)[0].consumer == "desk_2101_4"
+    with pytest.raises(ValueError):
+        desk_filters("acme", "2101", slot=5)
     with pytest.raises(ValueError):
         desk_filters("acme", "")
     assert nats_auth("u:p:w") == {"user": "u", "password": "p:w"}

@@ -40,8 +40,10 @@ class Clock:
 
 
 def subscription(urls: list[str], sink: Callable[[SourcedEvent], None], clock: Clock,
-                 ext: str = "2101") -> RelaySubscription:
-    return RelaySubscription(RelayTarget(tuple(urls), ACCOUNT, ext), sink, clock=clock,
+                 ext: str = "2101", desktop: str = "d" * 32) -> RelaySubscription:
+    """A desktop (``desktop`` is its installation id: the same one comes back to its place)."""
+    return RelaySubscription(RelayTarget(tuple(urls), ACCOUNT, ext, desktop_id=desktop), sink,
+                             clock=clock,
                              backoff_s=(0.05, 0.5), fetch_wait_s=1.0, ack_wait_s=1.0)
 
 
