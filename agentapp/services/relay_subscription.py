@@ -104,6 +104,7 @@ class RelaySubscription:
         self.delivered = 0
         self.redelivered = 0  # copies dropped by event id (a lost ack, a failover)
         self.slot = 0  # this desktop's consumer slot once bound (1..DESKTOP_SLOTS)
+        self.problem = ""  # why it is not connected, in words ("" when connected)
 
     @property
     def healthy(self) -> bool:
@@ -134,6 +135,7 @@ class RelaySubscription:
             try:
                 js = await self._connect()
                 subs = [await self._bind(js, f) for f in await self._my_filters(js)]
+                self.problem = ""
                 self.state.set(LiveState.CONNECTED)
                 delay = self._backoff[0]
                 async with asyncio.TaskGroup() as group:  # one fails: all stop, reconnect
@@ -147,6 +149,7 @@ class RelaySubscription:
                     name = ", ".join(type(e).__name__ for e in exc.exceptions)
                 elif isinstance(exc, NoFreeSlot | ConnectionError):
                     name = str(exc)
+                self.problem = name
                 log.warning("relay subscription: %s; retrying in %.1f s", name, delay)
             await self._close()
             self.state.set(LiveState.RECONNECTING)

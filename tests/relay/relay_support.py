@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -35,12 +35,14 @@ def signed(body: bytes, secret: str = SECRET, at: int | None = None) -> dict[str
 
 
 @asynccontextmanager
-async def running_relay(urls: list[str], **overrides: Any) -> AsyncIterator[RelayServer]:
+async def running_relay(urls: list[str], clock: Callable[[], float] = time.time,
+                        **overrides: Any) -> AsyncIterator[RelayServer]:
+    """A relay on a free loopback port; ``clock`` stamps what it receives."""
     fields: dict[str, Any] = {"account": ACCOUNT, "nats_urls": tuple(urls), "port": 0,
                               "path_token": PATH_TOKEN, "webhook_secret": SECRET,
                               "publish_timeout_s": 1.0}
     fields.update(overrides)
-    server = RelayServer(RelayConfig(**fields))
+    server = RelayServer(RelayConfig(**fields), clock=clock)
     await server.start()
     try:
         yield server
