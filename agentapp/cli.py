@@ -51,6 +51,7 @@ class LaunchRequest:
     relay: tuple[str, ...] = ()
     relay_account: str | None = None
     relay_url: str | None = None
+    relay_ca: str | None = None
     store_relay_creds: bool = False
     audio_check: bool = False
 
@@ -92,6 +93,9 @@ def build_parser() -> _Parser:
                    "(repeat for a cluster; credentials from the keyring or "
                    f"{RELAY_CREDS_ENV})")
     p.add_argument("--relay-account", metavar="NAME", help="the relay's account name")
+    p.add_argument("--relay-ca", metavar="FILE",
+                   help="PEM file of the CA that signed the relay's NATS TLS certificates "
+                        "(default: the system's CAs)")
     p.add_argument("--relay-url", metavar="URL",
                    help="with --register-webhook: register this relay URL as the "
                    f"account's webhook ({RELAY_SECRET_ENV} = its signing secret)")
@@ -120,6 +124,7 @@ def parse_launch(argv: Sequence[str]) -> LaunchRequest:
         relay=tuple(u.strip() for arg in ns.relay or () for u in arg.split(",") if u.strip()),
         relay_account=ns.relay_account,
         relay_url=ns.relay_url,
+        relay_ca=ns.relay_ca,
         store_relay_creds=ns.store_relay_creds,
         audio_check=ns.audio_check,
     )

@@ -144,6 +144,7 @@ class RelayAccess:
     webhook_url: str = ""  # the relay's URL, registered only on request
     webhook_secret: str = field(default="", repr=False)
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
+    ca_file: str = ""  # PEM CA of the relay's NATS servers ("" = the system's CAs)
 
 
 async def build_session(
@@ -222,7 +223,8 @@ async def start_relay(services: SessionServices, relay: RelayAccess,
     try:
         desktop = await asyncio.to_thread(load_desktop_id, data_dir(profile))
         target = RelayTarget(relay.urls, relay.account, session.ext_no,
-                             (session.did,) if session.did else (), relay.creds, desktop)
+                             (session.did,) if session.did else (), relay.creds, desktop,
+                             relay.ca_file)
         source = RelaySubscription(target, intake_sink(services.intake), clock=relay.clock)
     except (ValueError, OSError) as exc:
         log.warning("team relay not used (%s): live call events are off", exc)

@@ -68,6 +68,7 @@ from agentapp.settings import (
     PHONE_DEFAULT_REGION,
     POP_CRM_URL_TEMPLATE,
     RELAY_ACCOUNT,
+    RELAY_CA_FILE,
     RELAY_NATS_URLS,
     RELAY_WEBHOOK_URL,
     UI_GEOMETRY,
@@ -324,7 +325,7 @@ class AppRuntime:
         return RelayAccess(
             urls, self._launch.relay_account or self._settings.get(RELAY_ACCOUNT), creds,
             self._launch.relay_url or self._settings.get(RELAY_WEBHOOK_URL),
-            webhook_secret)
+            webhook_secret, ca_file=self._launch.relay_ca or self._settings.get(RELAY_CA_FILE))
 
     def quit(self) -> None:
         self._quit.set()

@@ -196,6 +196,7 @@ RELAY_NATS_URLS = Setting("relay/nats_urls", str, "", "Team relay NATS URLs (com
                           check=_is_nats_urls)
 RELAY_ACCOUNT = Setting("relay/account", str, "", "Team relay account name",
                         check=_is_relay_account)
+RELAY_CA_FILE = Setting("relay/ca_file", str, "", "Team relay TLS CA file (PEM)")
 RELAY_WEBHOOK_URL = Setting("relay/webhook_url", str, "", "Team relay webhook URL to register",
                             check=_is_url_or_empty)
 

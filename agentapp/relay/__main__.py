@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address to listen on (default 127.0.0.1:8090; port 0 = any free)")
     p.add_argument("--nats", action="append", metavar="URL",
                    help="NATS server URL; repeat (or comma-separate) for a cluster")
+    p.add_argument("--nats-ca", default="", metavar="FILE",
+                   help="PEM file of the CA that signed the NATS servers' TLS certificates "
+                        "(default: the system's CAs)")
     p.add_argument("--account", metavar="NAME",
                    help="account name used in subjects (letters, digits, _ -)")
     p.add_argument("--public-url", default="", metavar="URL",
@@ -74,7 +77,8 @@ def config_from_args(ns: argparse.Namespace, env: dict[str, str]) -> RelayConfig
     return RelayConfig(account=ns.account, nats_urls=urls, host=host, port=port,
                        public_url=ns.public_url, replicas=ns.replicas,
                        path_token=found["path_token"], webhook_secret=found["webhook_secret"],
-                       nats_creds=found["nats_creds"], max_connections=ns.max_connections)
+                       nats_creds=found["nats_creds"], max_connections=ns.max_connections,
+                       nats_ca_file=ns.nats_ca)
 
 
 async def serve(config: RelayConfig, out: object = sys.stdout) -> None:

@@ -23,6 +23,7 @@ class RelayConfig:
     path_token: str = ""  # "" = a random one per process (fine for a single relay)
     webhook_secret: str = field(default="", repr=False)
     nats_creds: str = field(default="", repr=False)
+    nats_ca_file: str = ""  # PEM CA of the NATS servers' certificates ("" = system CAs)
     replicas: int = 1
     duplicate_window_s: float = 600.0
     max_age_s: float = 86400.0

@@ -41,10 +41,11 @@ class NatsNode:
     http_port: int = field(default_factory=free_port)
     cluster_port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    tls: tuple[str, str] | None = None  # (cert_file, key_file): clients must use TLS
 
     @property
     def url(self) -> str:
-        return f"nats://127.0.0.1:{self.port}"
+        return f"{'tls' if self.tls else 'nats'}://127.0.0.1:{self.port}"
 
     def config_text(self, routes: list[str], accounts: dict[str, Any] | None,
                     cluster: bool) -> str:
@@ -53,6 +54,8 @@ class NatsNode:
             "http": f"127.0.0.1:{self.http_port}",
             "jetstream": {"store_dir": str(self.store), "max_mem": "64M", "max_file": "1G"},
         }
+        if self.tls:
+            conf["tls"] = {"cert_file": self.tls[0], "key_file": self.tls[1], "timeout": 5}
         if cluster:
             conf["cluster"] = {"name": "relaytest", "listen": f"127.0.0.1:{self.cluster_port}",
                                "routes": routes}
@@ -98,8 +101,11 @@ class NatsCluster:
     """``size`` nodes (1 = a plain single server) under ``workdir``; a context manager."""
 
     def __init__(self, workdir: Path, size: int = 1,
-                 accounts: dict[str, Any] | None = None) -> None:
-        self.nodes = [NatsNode(f"n{i}", workdir / f"n{i}" / "js") for i in range(size)]
+                 accounts: dict[str, Any] | None = None,
+                 tls: tuple[str, str] | None = None) -> None:
+        """``tls``: (cert_file, key_file) PEM paths; every node then requires TLS."""
+        self.nodes = [NatsNode(f"n{i}", workdir / f"n{i}" / "js", tls=tls)
+                      for i in range(size)]
         self._workdir = workdir
         self._accounts = accounts
 

@@ -14,10 +14,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from agentapp.relay.config import RelayConfig
+from agentapp.services.event_source_problems import connection_problem, refuse_plaintext
 from agentapp.services.event_source_subjects import (
     MSG_ID_HEADER,
     Routed,
     nats_auth,
+    nats_tls,
     stream_name,
     stream_subjects,
 )
@@ -68,14 +70,20 @@ class JetStreamPublisher:
         delay = 0.2
         while self._nc is None:
             try:
+                tls = await asyncio.to_thread(nats_tls, self._config.nats_ca_file)
                 nc = await nats.connect(
                     list(self._config.nats_urls), name="agentapp-relay",
                     connect_timeout=2, reconnect_time_wait=0.5, max_reconnect_attempts=-1,
                     allow_reconnect=True, error_cb=_log_error, ping_interval=5,
-                    max_outstanding_pings=2, **nats_auth(self._config.nats_creds))
+                    max_outstanding_pings=2, **tls, **nats_auth(self._config.nats_creds))
+                try:
+                    refuse_plaintext(nc)
+                except ConnectionError:
+                    await nc.close()
+                    raise
             except Exception as exc:  # no server yet: keep trying, answer 503 meanwhile
                 log.warning("NATS not reachable (%s); retrying in %.1f s",
-                            type(exc).__name__, delay)
+                            connection_problem(exc), delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
@@ -120,4 +128,4 @@ class JetStreamPublisher:
 
 
 async def _log_error(exc: Exception) -> None:
-    log.warning("NATS: %s", type(exc).__name__)
+    log.warning("NATS: %s", connection_problem(exc))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import ssl
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,6 +151,19 @@ def open_envelope(data: bytes) -> Envelope:
             or not isinstance(event_id, str):
         raise BadEvent("relay message lacks payload, id or time")
     return Envelope(event_id, float(at), payload)
+
+
+def nats_tls(ca_file: str) -> dict[str, Any]:
+    """``nats.connect`` TLS arguments: trust ``ca_file`` (PEM) besides the system's CAs.
+
+    Blocking (reads the trust store and the file): call it off the event loop.
+    nats-py upgrades to TLS whenever the server requires it (its ``tls`` block),
+    for ``nats://`` and ``tls://`` URLs alike; without a CA file it trusts the
+    system's CAs only.
+    """
+    if not ca_file:
+        return {}
+    return {"tls": ssl.create_default_context(cafile=ca_file)}
 
 
 def nats_auth(creds: str) -> dict[str, Any]:

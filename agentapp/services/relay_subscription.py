@@ -38,12 +38,14 @@ from agentapp.services.event_source import (
     SourcedEvent,
     is_live,
 )
-from agentapp.services.event_source_desktop import NoFreeSlot, claim_slot, description
+from agentapp.services.event_source_desktop import claim_slot, description
+from agentapp.services.event_source_problems import connection_problem, refuse_plaintext
 from agentapp.services.event_source_subjects import (
     DeskFilter,
     desk_filters,
     inbox_prefix,
     nats_auth,
+    nats_tls,
     open_envelope,
     stream_name,
 )
@@ -73,6 +75,7 @@ class RelayTarget:
     dids: tuple[str, ...] = ()
     creds: str = field(default="", repr=False)
     desktop_id: str = ""  # this installation (event_source_desktop); "" = a new one each time
+    ca_file: str = ""  # PEM CA that signed the NATS servers' certificates ("" = system CAs)
 
 
 class RelaySubscription:
@@ -144,12 +147,7 @@ class RelaySubscription:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # no server, auth refused, connection closed
-                name = type(exc).__name__
-                if isinstance(exc, ExceptionGroup):
-                    name = ", ".join(type(e).__name__ for e in exc.exceptions)
-                elif isinstance(exc, NoFreeSlot | ConnectionError):
-                    name = str(exc)
-                self.problem = name
+                name = self.problem = connection_problem(exc)
                 log.warning("relay subscription: %s; retrying in %.1f s", name, delay)
             await self._close()
             self.state.set(LiveState.RECONNECTING)
@@ -163,18 +161,26 @@ class RelaySubscription:
             self.state.set(LiveState.RECONNECTING)
 
         async def reconnected() -> None:
+            self.problem = ""
             self.state.set(LiveState.CONNECTED)
 
         async def errored(exc: Exception) -> None:
-            log.info("relay connection: %s", type(exc).__name__)
+            problem = connection_problem(exc)
+            if self.state.value is not LiveState.CONNECTED and problem != self.problem:
+                self.problem = problem  # the client retries on its own; say why meanwhile
+                log.warning("relay connection: %s", problem)
+            else:
+                log.info("relay connection: %s", type(exc).__name__)
 
         t = self._target
+        tls = await asyncio.to_thread(nats_tls, t.ca_file)
         self._nc = await nats.connect(
             list(t.urls), name=f"agentapp-{t.ext}", connect_timeout=2,
             reconnect_time_wait=self._backoff[0], max_reconnect_attempts=-1,
             ping_interval=5, max_outstanding_pings=2, error_cb=errored,
             disconnected_cb=disconnected, reconnected_cb=reconnected,
-            inbox_prefix=inbox_prefix(t.account, t.ext), **nats_auth(t.creds))
+            inbox_prefix=inbox_prefix(t.account, t.ext), **tls, **nats_auth(t.creds))
+        refuse_plaintext(self._nc)
         return self._nc.jetstream(timeout=5)
 
     def _config(self) -> Any:

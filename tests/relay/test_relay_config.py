@@ -30,12 +30,13 @@ from agentapp.settings import RELAY_ACCOUNT, RELAY_NATS_URLS, RELAY_WEBHOOK_URL
 
 def test_app_cli_takes_relay_urls_account_and_url() -> None:
     launch = parse_launch(["--relay", "nats://a:4222,nats://b:4222", "--relay",
-                           "tls://c:4222", "--relay-account", "acme",
+                           "tls://c:4222", "--relay-account", "acme", "--relay-ca", "/etc/ca.pem",
                            "--register-webhook", "--relay-url", "https://relay.example/hook/x"])
     assert launch.relay == ("nats://a:4222", "nats://b:4222", "tls://c:4222")
     assert (launch.relay_account, launch.relay_url, launch.register_webhook) == (
         "acme", "https://relay.example/hook/x", True)
-    assert parse_launch([]).relay == ()
+    assert launch.relay_ca == "/etc/ca.pem"
+    assert parse_launch([]).relay == () and parse_launch([]).relay_ca is None
 
 
 def test_relay_settings_validate_and_hold_no_credentials() -> None:
@@ -49,14 +50,15 @@ def test_relay_settings_validate_and_hold_no_credentials() -> None:
 
 def test_relay_cli_reads_secrets_from_the_environment_only() -> None:
     ns = build_parser().parse_args(["--listen", "0.0.0.0:8090", "--nats", "nats://a:1,nats://b:2",
-                                    "--nats", "nats://c:3", "--account", "acme"])
+                                    "--nats", "nats://c:3", "--account", "acme",
+                                    "--nats-ca", "/etc/nats-ca.pem"])
     config = config_from_args(ns, {"AGENTAPP_RELAY_PATH_TOKEN": "p" * 20,
                                    "AGENTAPP_RELAY_WEBHOOK_SECRET": "whsec-x",
                                    "AGENTAPP_RELAY_NATS_CREDS": "relay:pw"})
     assert config.nats_urls == ("nats://a:1", "nats://b:2", "nats://c:3")
     assert (config.host, config.port, config.webhook_secret) == ("0.0.0.0", 8090, "whsec-x")
     assert "whsec-x" not in repr(config) and "relay:pw" not in repr(config)
-    assert config.max_connections == 512
+    assert config.max_connections == 512 and config.nats_ca_file == "/etc/nats-ca.pem"
     capped = build_parser().parse_args(["--account", "acme", "--max-connections", "100"])
     assert config_from_args(capped, {}).max_connections == 100
     with pytest.raises(SystemExit):
