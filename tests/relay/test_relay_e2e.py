@@ -40,7 +40,8 @@ async def until(predicate: Callable[[], object], within: float = 20.0) -> None:
 
 
 def test_inbound_call_at_the_sandbox_reaches_the_app_through_the_relay(
-        sandbox: SandboxThread, nats_single: NatsCluster, tmp_path: Path) -> None:
+        sandbox: SandboxThread, nats_single: NatsCluster, tmp_path: Path,
+        data_dirs: Path) -> None:
     async def scenario() -> None:
         http = make_http_client("test", timeout=5.0)
         async with running_relay(nats_single.urls) as relay, aiohttp.ClientSession() as raw:
@@ -107,7 +108,8 @@ class ShiftedClock:
 
 
 def test_calls_while_the_app_is_closed_replay_into_history_without_popping(
-        sandbox: SandboxThread, nats_single: NatsCluster, tmp_path: Path) -> None:
+        sandbox: SandboxThread, nats_single: NatsCluster, tmp_path: Path,
+        data_dirs: Path) -> None:
     clock = ShiftedClock()
 
     async def session(access: RelayAccess, http: httpx.AsyncClient) -> Any:
@@ -171,6 +173,40 @@ def test_calls_while_the_app_is_closed_replay_into_history_without_popping(
                 assert all(e and e.logid == live for e in pops)
             finally:
                 await second.close()
+        await http.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_register_webhook_with_a_relay_registers_the_relay_not_the_app(
+        sandbox: SandboxThread, nats_single: NatsCluster, tmp_path: Path,
+        data_dirs: Path) -> None:
+    """``agentapp --register-webhook --relay-url URL``: the account's one webhook becomes
+    the relay's (signed with the relay's secret), and the app starts no receiver."""
+    async def scenario() -> None:
+        http = make_http_client("test", timeout=5.0)
+        async with running_relay(nats_single.urls) as relay:
+            await until(lambda: relay.ready)
+            plan = StartPlan("account", sandbox.base_url, "2101", DID, sandbox.token)
+            access = RelayAccess(tuple(nats_single.urls), ACCOUNT,
+                                 webhook_url=relay.webhook_url, webhook_secret=SECRET)
+            services = await build_session(plan, http, Settings(tmp_path / "settings.json"),
+                                           register_webhook=True, relay=access)
+            try:
+                assert services.receiver is None and services.events.kind == "relay"
+                info = await asyncio.to_thread(sandbox.control, "GET", "/_sandbox/info")
+                assert info["webhook_url"] == relay.webhook_url
+                events: list[CallEvent | None] = []
+                services.intake.events.subscribe(events.append)
+                await until(lambda: services.live.value is LiveState.CONNECTED)
+                answer = await asyncio.to_thread(
+                    sandbox.control, "POST", "/_sandbox/inbound",
+                    {"from": "09812345678", "did": DID, "ext_no": "2101", "outcome": "missed"})
+                # delivered signed with the relay's secret (else the relay answers 401)
+                await until(lambda: any(e and e.logid == str(answer["logid"]) for e in events))
+                assert relay.metrics.rejected["signature"] == 0
+            finally:
+                await services.close()
         await http.aclose()
 
     asyncio.run(scenario())

@@ -74,7 +74,8 @@ def connections(cluster: NatsCluster) -> list[dict[str, Any]]:
 
 
 def test_events_flow_over_tls_with_the_ca(nats_tls: NatsCluster, ca_file: str,
-                                          sandbox: SandboxThread, tmp_path: Path) -> None:
+                                          sandbox: SandboxThread, tmp_path: Path,
+                                          data_dirs: Path) -> None:
     urls = nats_tls.urls
     assert all(u.startswith("tls://") for u in urls)
 
