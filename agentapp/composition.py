@@ -105,6 +105,7 @@ class SessionServices:
     history: HistoryServices | None = None
     events: EventSource = field(default_factory=PollingSource)
     live: Observable[LiveState] = field(default_factory=lambda: Observable(LiveState.OFF))
+    live_problem: Observable[str] = field(default_factory=lambda: Observable(""))
     _unfollow: Callable[[], None] = lambda: None
     dispositions: Dispositions | None = None
 
@@ -112,8 +113,16 @@ class SessionServices:
         """Make ``source`` this session's event source; ``live`` follows its state."""
         self._unfollow()
         self.events = source
-        self._unfollow = source.state.subscribe(self.live.set)
+        unfollow = (source.state.subscribe(self.live.set),
+                    source.problem.subscribe(self.live_problem.set))
+
+        def unfollow_both() -> None:
+            for undo in unfollow:
+                undo()
+
+        self._unfollow = unfollow_both
         self.live.set(source.state.value)
+        self.live_problem.set(source.problem.value)
     clock: SessionClock = SYSTEM_CLOCK
 
     async def close(self) -> None:

@@ -386,7 +386,8 @@ class AppRuntime:
             self._plan = plan
             self.dial.bind(services.dialing)
             self.calls.bind(services.tracker)
-            self.status.bind(services.connectivity, services.status, services.live)
+            self.status.bind(services.connectivity, services.status, services.live,
+                             services.live_problem)
             self.recent.bind(services.recent)
             history = services.history
             self.pops.bind(history.pops if history else None,

@@ -33,6 +33,7 @@ class StatusFacade(QObject):
     health_changed = Signal(object)  # services.connectivity.Health
     snapshot_changed = Signal(object)  # services.status.StatusSnapshot
     live_changed = Signal(str)  # services.event_source.LiveState value
+    live_problem_changed = Signal(str)  # why live events are not on, in words ("" = none)
     sync_changed = Signal(object)  # a status_text.SyncState, or None: no sync this session
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -51,11 +52,15 @@ class StatusFacade(QObject):
         return self._status
 
     def bind(self, connectivity: ConnectivityMonitor | None, status: StatusService | None,
-             live: Observable[LiveState] | None = None) -> None:
+             live: Observable[LiveState] | None = None,
+             live_problem: Observable[str] | None = None) -> None:
         self._subs.clear()
         self._connectivity, self._status = connectivity, status
         if live is not None:
             self._subs.add(live, lambda state: self.live_changed.emit(str(state)))
+        if live_problem is not None:
+            self._subs.add(live_problem, self.live_problem_changed.emit)
+        self.live_problem_changed.emit(live_problem.value if live_problem is not None else "")
         self.live_changed.emit(str(live.value if live is not None else LiveState.OFF))
         if connectivity is not None:
             self._subs.add(connectivity.online, self.online_changed.emit)

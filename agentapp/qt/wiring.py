@@ -60,6 +60,7 @@ class MainWindowBinding(QObject):
         calls.timeline_changed.connect(window.show_timeline)
         status.health_changed.connect(self._health_changed)
         status.live_changed.connect(window.status.set_live)
+        status.live_problem_changed.connect(window.status.set_live_problem)
         status.snapshot_changed.connect(self._status)
         status.sync_changed.connect(self._sync_changed)
         strip = window.status

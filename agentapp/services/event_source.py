@@ -50,6 +50,7 @@ def is_live(received_at: float, now: float, stale_after_s: float = DEFAULT_STALE
 class EventSource(Protocol):
     kind: str
     state: Observable[LiveState]
+    problem: Observable[str]  # why it is not connected, in words ("" when fine or unknown)
 
     @property
     def healthy(self) -> bool:
@@ -83,6 +84,7 @@ class PollingSource:
 
     def __init__(self) -> None:
         self.state: Observable[LiveState] = Observable(LiveState.OFF)
+        self.problem: Observable[str] = Observable("")
 
     @property
     def healthy(self) -> bool:
@@ -103,6 +105,7 @@ class ReceiverSource:
     def __init__(self, receiver: WebhookReceiver) -> None:
         self.receiver = receiver
         self.state: Observable[LiveState] = Observable(LiveState.OFF)
+        self.problem: Observable[str] = Observable("")
 
     @property
     def healthy(self) -> bool:

@@ -107,7 +107,8 @@ class RelaySubscription:
         self.delivered = 0
         self.redelivered = 0  # copies dropped by event id (a lost ack, a failover)
         self.slot = 0  # this desktop's consumer slot once bound (1..DESKTOP_SLOTS)
-        self.problem = ""  # why it is not connected, in words ("" when connected)
+        # why it is not connected, in words ("" when connected or not yet known)
+        self.problem: Observable[str] = Observable("")
 
     @property
     def healthy(self) -> bool:
@@ -123,6 +124,7 @@ class RelaySubscription:
         await cancel_and_wait([self._task])
         self._task = None
         await self._close()
+        self.problem.set("")
         self.state.set(LiveState.OFF)
 
     async def _close(self) -> None:
@@ -138,7 +140,7 @@ class RelaySubscription:
             try:
                 js = await self._connect()
                 subs = [await self._bind(js, f) for f in await self._my_filters(js)]
-                self.problem = ""
+                self.problem.set("")
                 self.state.set(LiveState.CONNECTED)
                 delay = self._backoff[0]
                 async with asyncio.TaskGroup() as group:  # one fails: all stop, reconnect
@@ -147,7 +149,8 @@ class RelaySubscription:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # no server, auth refused, connection closed
-                name = self.problem = connection_problem(exc)
+                name = connection_problem(exc)
+                self.problem.set(name)
                 log.warning("relay subscription: %s; retrying in %.1f s", name, delay)
             await self._close()
             self.state.set(LiveState.RECONNECTING)
@@ -161,13 +164,13 @@ class RelaySubscription:
             self.state.set(LiveState.RECONNECTING)
 
         async def reconnected() -> None:
-            self.problem = ""
+            self.problem.set("")
             self.state.set(LiveState.CONNECTED)
 
         async def errored(exc: Exception) -> None:
             problem = connection_problem(exc)
-            if self.state.value is not LiveState.CONNECTED and problem != self.problem:
-                self.problem = problem  # the client retries on its own; say why meanwhile
+            if self.state.value is not LiveState.CONNECTED and problem != self.problem.value:
+                self.problem.set(problem)  # the client retries on its own; say why meanwhile
                 log.warning("relay connection: %s", problem)
             else:
                 log.info("relay connection: %s", type(exc).__name__)

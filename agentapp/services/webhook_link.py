@@ -68,6 +68,7 @@ class WebhookLink:
         self._retry_max_s = max(retry_first_s, retry_max_s)
         self._wake = asyncio.Event()
         self.state: Observable[LiveState] = Observable(LiveState.OFF)
+        self.problem: Observable[str] = Observable("")  # EventSource; ``error`` is said elsewhere
         self.error = ""
         self.registrations = 0
         self._confirmed = False

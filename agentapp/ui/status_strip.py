@@ -94,6 +94,8 @@ class StatusStrip(QWidget):
         self.did.show_state("⚠ No caller ID", "warn", "", "My caller ID: none chosen")
         self.sync.hide()  # shown only once a history sync exists for the session
         self.mode.hide()
+        self._live_problem = ""
+        self._live_state = "off"
         self.set_live("off")
         self.show_message("")
 
@@ -162,8 +164,18 @@ class StatusStrip(QWidget):
 
     def set_live(self, state: str) -> None:
         """Where live call events stand: ``connected``, ``reconnecting`` or ``off``."""
+        self._live_state = state
         icon, words, tone, tip = _LIVE.get(state, _LIVE["off"])
+        problem = self._live_problem if state != "connected" else ""
+        if problem:  # why, first: "The NATS server's TLS certificate is not trusted…"
+            tip = f"{problem[:1].upper()}{problem[1:]}. {tip}"
         self.live.show_state(f"{icon} {words}", tone, tip, f"Live call events: {words}")
+
+    def set_live_problem(self, problem: str) -> None:
+        """Why live events are not on, in words ("" = nothing known): the pill's tooltip
+        and accessible description lead with it."""
+        self._live_problem = problem
+        self.set_live(self._live_state)
 
     def set_demo(self, demo: bool) -> None:
         self.mode.show_state("Demo: not a real line", "info", "A demo agent and line: calls go "

@@ -160,7 +160,7 @@ def test_wrong_password_stays_off_and_keeps_retrying(secured: NatsCluster) -> No
         await asyncio.sleep(0.8)
         assert LiveState.CONNECTED not in states
         assert app.state.value is LiveState.RECONNECTING
-        assert app.problem == "the NATS server refused the credentials"
+        assert app.problem.value == "the NATS server refused the credentials"
         await app.stop()
         assert "wrong" not in repr(app._target)
 

@@ -20,6 +20,7 @@ from typing import Any
 import aiohttp
 import pytest
 import trustme
+from PySide6.QtWidgets import QApplication
 
 from agentapp.api.client import make_http_client
 from agentapp.composition import RelayAccess, build_session
@@ -30,7 +31,10 @@ from agentapp.services.event_source import LiveState
 from agentapp.services.relay_subscription import RelaySubscription, RelayTarget
 from agentapp.settings import Settings
 from agentapp.startup import StartPlan
+from testkit.apps import launch_app, new_profile
+from testkit.qt_loop import QtLoop
 from testkit.strict import need_service
+from testkit.waiting import wait_until
 
 from .relay_support import ACCOUNT, post, ring, running_relay
 
@@ -117,9 +121,9 @@ def test_without_the_ca_nothing_connects_and_says_why(
             states: list[LiveState] = []
             app.state.subscribe(states.append)
             await app.start()
-            await until(lambda: "not trusted" in app.problem)
-            assert app.problem.startswith("the NATS server's TLS certificate is not trusted")
-            assert "--relay-ca" in app.problem
+            await until(lambda: "not trusted" in app.problem.value)
+            assert app.problem.value.startswith("the NATS server's TLS certificate is not trusted")
+            assert "--relay-ca" in app.problem.value
             assert app.state.value is LiveState.RECONNECTING
             assert (await post(raw, relay.webhook_url, ring()))[0] == 503
             async with raw.get(relay.base_url + "/healthz") as answer:
@@ -132,7 +136,7 @@ def test_without_the_ca_nothing_connects_and_says_why(
                             ca_file=str(tmp_path / "no-such-ca.pem")),
                 lambda e: None, backoff_s=(0.05, 0.2))
             await missing.start()
-            await until(lambda: missing.problem.startswith("the CA file cannot be read"))
+            await until(lambda: missing.problem.value.startswith("the CA file cannot be read"))
             await missing.stop()
 
     asyncio.run(scenario())
@@ -151,11 +155,46 @@ def test_a_tls_url_to_a_server_without_tls_is_refused_in_words(
             app = RelaySubscription(RelayTarget(tuple(downgraded), ACCOUNT, "2101"),
                                     lambda e: None, backoff_s=(0.05, 0.2))
             await app.start()
-            await until(lambda: "does not use TLS" in app.problem)
+            await until(lambda: "does not use TLS" in app.problem.value)
             assert app.state.value is LiveState.RECONNECTING
-            assert "tls://" in app.problem and "in clear" in app.problem
+            assert "tls://" in app.problem.value and "in clear" in app.problem.value
             await app.stop()
             assert not relay.ready
             assert (await post(raw, relay.webhook_url, ring()))[0] == 503
 
     asyncio.run(scenario())
+
+
+def test_the_app_says_why_without_the_ca_and_connects_with_relay_ca(
+        qapp: QApplication, qloop: QtLoop, data_dirs: Path, sandbox: SandboxThread,
+        nats_tls: NatsCluster, ca_file: str) -> None:
+    """The real app: ``--relay tls://…`` without ``--relay-ca`` says in the live-events
+    pill why it cannot connect; with ``--relay-ca`` live events are on."""
+    argv = ["--api-url", sandbox.base_url, "--extension", "2101", "--did", DID,
+            "--relay", nats_tls.urls[0], "--relay-account", ACCOUNT]
+
+    async def scenario() -> None:
+        async with running_relay(nats_tls.urls, nats_ca_file=ca_file) as relay:
+            await until(lambda: relay.ready)
+            app = await launch_app(argv, profile=new_profile("tls"), env_token=sandbox.token,
+                                   app=qapp)
+            try:
+                pill = app.window.status.live
+                await wait_until(lambda: "not trusted" in pill.accessibleDescription(), 15,
+                                 "the reason in the live-events pill")
+                assert pill.text() == "… Live events reconnecting"
+                assert pill.toolTip().startswith("The NATS server's TLS certificate is not "
+                                                 "trusted")
+                assert "--relay-ca" in pill.toolTip()
+            finally:
+                await app.stop()
+            app = await launch_app([*argv, "--relay-ca", ca_file], profile=new_profile("tls"),
+                                   env_token=sandbox.token, app=qapp)
+            try:
+                pill = app.window.status.live
+                await wait_until(lambda: pill.text() == "✓ Live events on", 15, "live events on")
+                assert "not trusted" not in pill.toolTip()
+            finally:
+                await app.stop()
+
+    qloop.run(scenario())

@@ -106,12 +106,12 @@ def test_slots_run_out_in_words_and_an_abandoned_desktop_frees_its_slot(
             assert sorted(a.slot for a in apps) == list(range(1, DESKTOP_SLOTS + 1))
             one_too_many = desktop(urls, "f" * 32, [])
             await one_too_many.start()
-            await until(lambda: one_too_many.problem.startswith("all 4 desktop places"))
+            await until(lambda: one_too_many.problem.value.startswith("all 4 desktop places"))
             assert one_too_many.state.value is LiveState.RECONNECTING
             abandoned = apps.pop()
             await abandoned.stop()  # never started again: the server deletes it when idle
             await until(lambda: one_too_many.state.value is LiveState.CONNECTED, within=20)
-            assert one_too_many.slot == abandoned.slot and one_too_many.problem == ""
+            assert one_too_many.slot == abandoned.slot and one_too_many.problem.value == ""
             for app in [*apps, one_too_many]:
                 await app.stop()
 
