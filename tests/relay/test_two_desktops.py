@@ -98,7 +98,9 @@ def test_slots_run_out_in_words_and_an_abandoned_desktop_frees_its_slot(
     async def scenario() -> None:
         async with running_relay(urls) as relay:
             await until(lambda: relay.ready)
-            apps = [desktop(urls, f"{n:032x}", [], inactive_after_s=1.0)
+            # the last one will be abandoned: only its consumers get a short idle limit
+            apps = [desktop(urls, f"{n:032x}", [],
+                            inactive_after_s=1.0 if n == DESKTOP_SLOTS - 1 else 3600.0)
                     for n in range(DESKTOP_SLOTS)]
             for app in apps:
                 await app.start()
