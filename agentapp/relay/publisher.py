@@ -23,7 +23,7 @@ from agentapp.services.event_source_subjects import (
     stream_name,
     stream_subjects,
 )
-from agentapp.services.tasks import cancel_and_wait
+from agentapp.services.tasks import cancel_until_done
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -57,7 +57,7 @@ class JetStreamPublisher:
                                                                 name="relay-nats-connect")
 
     async def stop(self) -> None:
-        await cancel_and_wait([self._task])
+        await cancel_until_done(self._task)
         self._task = None
         nc, self._nc = self._nc, None
         if nc is not None:

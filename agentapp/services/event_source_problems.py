@@ -48,6 +48,8 @@ def connection_problem(exc: BaseException) -> str:
             return "the NATS server refused the credentials"
         if isinstance(item, ConnectionRefusedError):
             return "the NATS server refuses connections (is it running, is the port right?)"
+        if isinstance(item, ConnectionResetError):
+            return "the NATS server closed the connection"
     for item in chain:
         if isinstance(item, ConnectionError) and str(item):
             return str(item)

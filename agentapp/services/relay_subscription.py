@@ -50,7 +50,7 @@ from agentapp.services.event_source_subjects import (
     stream_name,
 )
 from agentapp.services.observable import Observable
-from agentapp.services.tasks import cancel_and_wait
+from agentapp.services.tasks import cancel_until_done
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -121,7 +121,7 @@ class RelaySubscription:
                                                                 name="relay-subscription")
 
     async def stop(self) -> None:
-        await cancel_and_wait([self._task])
+        await cancel_until_done(self._task)
         self._task = None
         await self._close()
         self.problem.set("")
@@ -169,6 +169,8 @@ class RelaySubscription:
 
         async def errored(exc: Exception) -> None:
             problem = connection_problem(exc)
+            if isinstance(exc, ConnectionResetError) and self.problem.value:
+                return  # the server closing after saying why: the why stays
             if self.state.value is not LiveState.CONNECTED and problem != self.problem.value:
                 self.problem.set(problem)  # the client retries on its own; say why meanwhile
                 log.warning("relay connection: %s", problem)
