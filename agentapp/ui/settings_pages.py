@@ -177,6 +177,11 @@ TABLE: tuple[Field, ...] = (
           applies=Applies.RECONNECT),
     Field("relay/account", ADVANCED, "Relay account name", section="Team relay",
           problem="Letters, digits, - and _ only, at most 64.", applies=Applies.RECONNECT),
+    Field("relay/ca_file", ADVANCED, "Relay TLS CA file", section="Team relay",
+          placeholder="/etc/ssl/relay-ca.pem",
+          help="PEM file of the CA that signed the NATS servers' certificates, for tls:// "
+               "servers with a private CA. Empty: the system's CAs.",
+          applies=Applies.RECONNECT),
     Field("relay/webhook_url", ADVANCED, "Relay webhook address", section="Team relay",
           help="Registered as the account's webhook by Register webhook below.",
           problem=URL_OR_EMPTY, applies=Applies.RECONNECT),
