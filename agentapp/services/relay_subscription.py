@@ -114,6 +114,10 @@ class RelaySubscription:
     def healthy(self) -> bool:
         return self.state.value is LiveState.CONNECTED and self.delivered > 0
 
+    def handled(self, event_id: str) -> bool:
+        """Was ``event_id`` handed to the sink (among the last ~20,000)?"""
+        return event_id in self._seen
+
     async def start(self) -> None:
         if self._task is None:
             self.state.set(LiveState.RECONNECTING)

@@ -19,6 +19,7 @@ from agentapp.relay.natsd import NatsCluster
 from agentapp.runtime import AppRuntime
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.secrets import AsyncSecretStore, SecretStore
+from agentapp.services.relay_subscription import RelaySubscription
 from agentapp.single_instance import SingleInstance, instance_name
 from agentapp.ui.screen_pop import ScreenPopWindow
 from testkit.apps import AppUnderTest, launch_app, new_profile
@@ -151,8 +152,10 @@ def test_a_relayed_ring_pops_and_a_stale_replayed_one_lands_in_history_only(
             services = app.services
             history = services.history
             assert history is not None
-            await wait_until(lambda: services.events.delivered >= 3, 30,  # type: ignore[attr-defined]
-                             "the replayed ring, hang-up and post-call record")
+            source = services.events
+            assert isinstance(source, RelaySubscription)
+            await wait_until(lambda: all(source.handled(i) for i in (
+                f"{stale}-1", f"record-{stale}")), 30, "the replayed ring and post-call record")
             rows: list[Any] = []
 
             async def in_history() -> bool:
