@@ -2,28 +2,34 @@
 
 Everything is built here once and passed in; nothing else looks up a global
 or ``QApplication.instance()``. Qt is imported only on the paths that show a
-window, so ``--version`` and ``--check-api`` start fast.
+window, so ``--version`` and ``--check-api`` start fast; on those paths a
+window shell paints first and the rest is imported after it (``run_window``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from agentapp.cli import TOKEN_ENV, LaunchRequest, parse_launch, take_env_relay, take_env_token
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # asyncio too: it loads after the window shell's first paint
+    import asyncio
+
+    from PySide6.QtWidgets import QApplication
+
     from agentapp.runtime import AppRuntime
     from agentapp.single_instance import SingleInstance
+    from agentapp.ui.starting_shell import StartingShell
 
 log = logging.getLogger("agentapp")
 
 
 def _check_api(launch: LaunchRequest, env_token: str | None) -> int:
+    import asyncio
+
     from agentapp.core.urls import insecure_url_reason
     from agentapp.secrets import SecretStore
     from agentapp.services.doctor import run_check
@@ -64,6 +70,7 @@ def _store_relay_creds(launch: LaunchRequest) -> int:
 
 def _audio_check() -> int:
     """``--audio-check``: JSON on stdout, exit 0 whenever the check ran (no Qt here)."""
+    import asyncio
     import json
 
     from agentapp.audio.backend import AudioError, AudioUnavailable
@@ -93,6 +100,8 @@ def _quit_on_signals(runtime: AppRuntime) -> None:
     Python runs signal handlers only between bytecodes; while Qt waits in C++ a
     periodic no-op timer gives it that chance.
     """
+    import signal  # not at import: its enums cost ~5 ms before the first paint
+
     from PySide6.QtCore import QTimer
 
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -143,6 +152,83 @@ def hand_over(single: SingleInstance, launch: LaunchRequest, *,
     return None
 
 
+def make_qapp() -> QApplication:
+    """The one QApplication, named and set up as the desktop expects."""
+    from PySide6.QtWidgets import QApplication
+
+    from agentapp import APP_ID, APP_NAME
+
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("IVR Solutions")
+    app.setDesktopFileName(APP_ID)
+    app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+def show_shell(app: QApplication, launch: LaunchRequest) -> StartingShell:
+    """The window frame with "Starting…", painted before the rest of the app is imported.
+
+    Imports only Qt and small modules and peeks at three settings (theme, language,
+    where the window was) without the Settings machinery: this is what keeps the
+    first paint close to a bare Qt window's (docs/performance.md). A "system" theme
+    keeps Qt's own palette, which follows the desktop's light/dark scheme, until the
+    runtime applies the app's.
+    """
+    from agentapp import APP_NAME
+    from agentapp.i18n import install_translator
+    from agentapp.paths import settings_file
+    from agentapp.startup import shell_prefs
+    from agentapp.ui.starting_shell import StartingShell
+
+    try:
+        blob: bytes | None = settings_file(launch.profile).read_bytes()
+    except OSError:
+        blob = None
+    prefs = shell_prefs(blob)
+    install_translator(app, prefs.language)
+    if prefs.theme != "system":
+        from agentapp.ui.theme import apply_theme
+
+        apply_theme(app, prefs.theme)
+    shell = StartingShell(APP_NAME, prefs.geometry)
+    shell.show_painted()
+    return shell
+
+
+def run_window(app: QApplication, launch: LaunchRequest, single: SingleInstance, *,
+               env_token: str | None, env_relay: tuple[str, str] | None,
+               watch: Callable[[AppRuntime], Awaitable[None]] | None = None) -> int:
+    """Shell first, then the runtime on a qasync loop until it quits.
+
+    ``watch`` (benches) runs beside the runtime once it exists.
+    """
+    shell = show_shell(app, launch)
+    import asyncio  # everything from here on loads after the first paint
+
+    import qasync
+
+    from agentapp.runtime import AppRuntime
+
+    runtime = AppRuntime(app, launch, single, env_token=env_token, env_relay=env_relay,
+                         shell=shell)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    _quit_on_signals(runtime)
+    loop.set_exception_handler(_log_loop_error)
+
+    async def run() -> int:
+        watcher = asyncio.ensure_future(watch(runtime)) if watch is not None else None
+        try:
+            return await runtime.run()
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+
+    with loop:
+        return loop.run_until_complete(run())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     env_token = take_env_token()  # before anything can start a child process
     env_relay = take_env_relay()
@@ -154,19 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if launch.audio_check:
         return _audio_check()
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from agentapp import APP_ID, APP_NAME
-    from agentapp.runtime import AppRuntime
     from agentapp.single_instance import InstanceRunning, SingleInstance, instance_name
 
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName("IVR Solutions")
-    app.setDesktopFileName(APP_ID)
-    app.setQuitOnLastWindowClosed(False)
-
+    app = make_qapp()
     single = SingleInstance(instance_name(launch.profile))
     handed = hand_over(single, launch)
     if handed is not None:
@@ -175,18 +251,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         single.listen()
     except InstanceRunning:  # another launch won the race: hand over to it instead
         return hand_over(single, launch) or 0
-
-    runtime = AppRuntime(app, launch, single, env_token=env_token, env_relay=env_relay)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    _quit_on_signals(runtime)
-    loop.set_exception_handler(_log_loop_error)
     try:
-        with loop:
-            code = loop.run_until_complete(runtime.run())
+        return run_window(app, launch, single, env_token=env_token, env_relay=env_relay)
     finally:
         single.close()
-    return code
 
 
 if __name__ == "__main__":

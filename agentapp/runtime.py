@@ -80,6 +80,7 @@ from agentapp.startup import DEMO_DID, DEMO_EXTENSION, StartPlan, StoredAccount,
 from agentapp.ui.disposition_badge import badge_text, quit_question
 from agentapp.ui.error_dialog import ErrorPresenter
 from agentapp.ui.main_window import MainWindow
+from agentapp.ui.starting_shell import StartingShell
 from agentapp.ui.theme import apply_theme
 from agentapp.ui.tray import Tray
 
@@ -93,9 +94,10 @@ class AppRuntime:
                  secrets: AsyncSecretStore | None = None, install_hooks: bool = True,
                  env_token: str | None = None,
                  env_relay: tuple[str, str] | None = None,
-                 clock: SessionClock = SYSTEM_CLOCK) -> None:
+                 clock: SessionClock = SYSTEM_CLOCK, shell: StartingShell | None = None) -> None:
         self._app = app
         main_thread_gc.install(app)  # no Qt object may be destroyed on a worker thread
+        self._shell = shell  # shown by app.main before this module was imported
         self._clock = clock  # every session reads the time here (tests pin it)
         self._launch = launch
         self._single = single
@@ -246,6 +248,9 @@ class AppRuntime:
         dark = apply_theme(self._app, self._settings.get(UI_THEME))
         self.window = self._build_ui(dark)
         self.window.show_notice(damage)
+        if self._shell is not None:
+            self._shell.hand_over(self.window, keep_geometry=bool(self._settings.get(UI_GEOMETRY)))
+            self._shell = None
         self.window.show()
         self._app.aboutToQuit.connect(self._quit.set)
         try:

@@ -11,7 +11,6 @@ Secrets never live here: the API token belongs in the OS keyring
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import builtins
 import contextlib
@@ -217,6 +216,8 @@ DISPOSITION_REQUIRED = Setting("dispositions/require_before_next_call", bool, Fa
                                "Require a disposition before the next call")
 UI_THEME = Setting("ui/theme", str, "system", "Theme", choices=("system", "light", "dark"))
 UI_GEOMETRY = Setting("ui/geometry", bytes, b"", "Window geometry")
+# "system" follows the OS locale; read before the first window (agentapp.i18n).
+UI_LANGUAGE = Setting("ui/language", str, "system", "Language", choices=("system", "en", "hi"))
 APP_FIRST_CHOICE_MADE = Setting("app/first_choice_made", bool, False,
                                 "Chose the demo or signed in at first launch")
 UI_CLOSE_TO_TRAY = Setting("ui/close_to_tray", bool, True,
@@ -242,6 +243,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     APP_FIRST_CHOICE_MADE, UI_CLOSE_TO_TRAY, UI_TOLD_TRAY, UI_COMPACT, UI_ON_TOP,
     NOTIFY_POP_DESKTOP,
     UI_START_AT_LOGIN,
+    UI_LANGUAGE,
 )
 
 SCHEMA_KEY = "app/schema_version"
@@ -467,10 +469,14 @@ class Settings:
                 raise
 
     async def aload(self) -> None:
+        import asyncio  # not at import: the window shell reads settings before asyncio loads
+
         await asyncio.get_running_loop().run_in_executor(None, self.load)
 
     async def asave(self) -> None:
         # Serialise on the loop thread so later set() calls can't race the writer.
         text = self._serialised()
+        import asyncio
+
         await asyncio.get_running_loop().run_in_executor(None, self._write, text)
         self._saved()

@@ -64,3 +64,49 @@ def resolve_start(
         return StartPlan("account", stored.base_url, stored.ext_no, stored.did, token)
     return StartPlan("demo", ext_no=launch.extension or DEMO_EXTENSION,
                      did=launch.did or DEMO_DID, first_run=not stored.choice_made)
+
+
+# The three settings the window shell needs, read before the Settings machinery
+# (and asyncio) is imported. Keys as in agentapp.settings (a test keeps them equal).
+SHELL_THEME_KEY = "ui/theme"
+SHELL_LANGUAGE_KEY = "ui/language"
+SHELL_GEOMETRY_KEY = "ui/geometry"
+
+
+@dataclass(frozen=True)
+class ShellPrefs:
+    theme: str = "system"
+    language: str = "system"
+    geometry: bytes = b""
+
+
+def shell_prefs(blob: bytes | None) -> ShellPrefs:
+    """Theme, language and window geometry from settings.json's bytes, for the shell only.
+
+    Read-only and forgiving: anything odd gives the defaults. The runtime's own
+    ``Settings.load`` is what validates the file and reports (and keeps) damage.
+    """
+    import json
+
+    if not blob:
+        return ShellPrefs()
+    try:
+        raw = json.loads(blob.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return ShellPrefs()
+    if not isinstance(raw, dict):
+        return ShellPrefs()
+    theme = raw.get(SHELL_THEME_KEY)
+    language = raw.get(SHELL_LANGUAGE_KEY)
+    geometry = b""
+    encoded = raw.get(SHELL_GEOMETRY_KEY)
+    if isinstance(encoded, str):
+        import base64
+        import binascii
+
+        try:
+            geometry = base64.b64decode(encoded.encode("ascii"), validate=True)
+        except (ValueError, binascii.Error):
+            geometry = b""
+    return ShellPrefs(theme if theme in ("system", "light", "dark") else "system",
+                      language if isinstance(language, str) else "system", geometry)

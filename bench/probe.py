@@ -1,25 +1,39 @@
-"""Child process for the startup and memory benches: ``python -m bench.probe app|bare``.
+"""Child process for the startup and memory benches: ``python -m bench.probe KIND``.
 
-Prints ``SHOWN`` when a QMainWindow gets its first paint event, ``READY`` once
-the app is usable (for the app: ``AppRuntime.started`` is set, i.e. the demo
-session is running; for the baseline right after ``SHOWN``), then, after
-SETTLE_S more seconds of event loop, ``RSS <kB>`` (VmRSS from /proc/self/status),
-and exits.
+Prints ``SHOWN`` at the first paint of any QMainWindow (for the app: the window
+shell that ``agentapp.app`` paints before importing the rest), ``MAIN`` at the
+first paint of the real ``MainWindow``, ``READY`` once the app is usable
+(``AppRuntime.started``: the session is running), then, after SETTLE_S more
+seconds of event loop, ``RSS <kB>`` (VmRSS from /proc/self/status), and exits.
+For the baseline MAIN and READY follow SHOWN at once.
 
-``app``  the demo app as ``agentapp --sandbox`` starts it (agentapp.app.main's steps).
-``bare`` a QApplication showing an empty QMainWindow: the baseline.
+``bare``            a QApplication showing an empty QMainWindow: the baseline.
+``demo``            ``agentapp --sandbox`` (``agentapp.app``'s own start-up path).
+``signed-in URL``   ``agentapp --api-url URL --extension 2101 --did …``, the token in
+                    the bench's test keyring (``bench.probe_keyring``), as a signed-in
+                    agent starts it.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMainWindow
 
+if TYPE_CHECKING:  # the probe must not import the runtime before the app does
+    from agentapp.runtime import AppRuntime
+
 SETTLE_S = 1.0
+# Read by bench.probe_keyring (imported by keyring itself, after the first paint).
+KEYRING_TOKEN_ENV = "AGENTAPP_BENCH_KEYRING_TOKEN"
+KEYRING_PROFILE_ENV = "AGENTAPP_BENCH_KEYRING_PROFILE"
+EXTENSION = "2101"
+DID = "+911143104567"
 
 
 def vm_rss_kb() -> int:
@@ -35,15 +49,19 @@ def _say(text: str) -> None:
 
 
 class FirstPaint(QObject):
-    """Application event filter: says SHOWN on a QMainWindow's first paint event."""
+    """Application event filter: SHOWN on a QMainWindow's first paint, MAIN on the app's."""
 
     seen = False
+    main_seen = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.seen and event.type() == QEvent.Type.Paint and isinstance(
-                watched, QMainWindow):
-            self.seen = True
-            _say("SHOWN")
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+            if not self.seen:
+                self.seen = True
+                _say("SHOWN")
+            if not self.main_seen and type(watched).__name__ == "MainWindow":
+                self.main_seen = True
+                _say("MAIN")
         return False
 
 
@@ -59,6 +77,7 @@ def bare() -> int:
     window.show()
     while not painted.seen:
         app.processEvents()
+    _say("MAIN")
     _say("READY")
     deadline = time.monotonic() + SETTLE_S
     while time.monotonic() < deadline:
@@ -69,56 +88,49 @@ def bare() -> int:
     return 0
 
 
-def app() -> int:
-    import asyncio
-    import uuid
-
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from agentapp import APP_ID, APP_NAME
-    from agentapp.cli import parse_launch
-    from agentapp.runtime import AppRuntime
+def app(argv: list[str]) -> int:
+    """The app through ``agentapp.app``'s own path (shell, imports, runtime)."""
+    from agentapp.app import make_qapp, run_window
+    from agentapp.cli import parse_launch, take_env_relay, take_env_token
     from agentapp.single_instance import SingleInstance, instance_name
-    from bench.harness import isolate_home
 
-    isolate_home()
-    launch = parse_launch(["--sandbox", "--profile", "bench-" + uuid.uuid4().hex[:8]])
-    qapp = QApplication([sys.argv[0]])
-    qapp.setApplicationName(APP_NAME)
-    qapp.setOrganizationName("IVR Solutions")
-    qapp.setDesktopFileName(APP_ID)
-    qapp.setQuitOnLastWindowClosed(False)
-    single = SingleInstance(instance_name(launch.profile))
-    single.listen()
+    if "AGENTAPP_BENCH_HOME" not in os.environ:  # run by hand, not by bench.startup
+        from bench.harness import isolate_home
+
+        isolate_home()
+    profile = "bench-" + os.urandom(4).hex()  # not uuid: it costs ~10 ms of imports
+    os.environ[KEYRING_PROFILE_ENV] = profile  # bench.probe_keyring holds the token for it
+    launch = parse_launch([*argv, "--profile", profile])
+    env_token, env_relay = take_env_token(), take_env_relay()
+    qapp = make_qapp()
     painted = FirstPaint()
     qapp.installEventFilter(painted)
-    runtime = AppRuntime(qapp, launch, single)
+    single = SingleInstance(instance_name(launch.profile))
+    single.listen()
 
-    async def watch() -> None:
+    async def watch(runtime: AppRuntime) -> None:
+        import asyncio  # loaded by then: not before the app's own first paint
+
         await runtime.started.wait()
+        if runtime.services is None:
+            _say("FAILED no session")
         _say("READY")
         await asyncio.sleep(SETTLE_S)
         _say(f"RSS {vm_rss_kb()}")
         runtime.quit()
 
-    async def main() -> int:
-        watcher = asyncio.ensure_future(watch())
-        code = await runtime.run()
-        watcher.cancel()
-        return code
-
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
     try:
-        with loop:
-            return loop.run_until_complete(main())
+        return run_window(qapp, launch, single, env_token=env_token, env_relay=env_relay,
+                          watch=watch)
     finally:
         single.close()
 
 
 if __name__ == "__main__":
-    kinds = {"app": app, "bare": bare}
-    if len(sys.argv) != 2 or sys.argv[1] not in kinds:
-        sys.exit("usage: python -m bench.probe app|bare")
-    sys.exit(kinds[sys.argv[1]]())
+    if sys.argv[1:2] == ["bare"] and len(sys.argv) == 2:
+        sys.exit(bare())
+    if sys.argv[1:2] == ["demo"] and len(sys.argv) == 2:
+        sys.exit(app(["--sandbox"]))
+    if sys.argv[1:2] == ["signed-in"] and len(sys.argv) == 3:
+        sys.exit(app(["--api-url", sys.argv[2], "--extension", EXTENSION, "--did", DID]))
+    sys.exit("usage: python -m bench.probe bare|demo|signed-in URL")
