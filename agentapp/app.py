@@ -196,6 +196,24 @@ def show_shell(app: QApplication, launch: LaunchRequest) -> StartingShell:
     return shell
 
 
+def _skip_httpx_cli() -> None:
+    """httpx imports its command-line client (click, rich, pygments: ~6 MiB, ~35 ms)
+    whenever those happen to be installed (developer tools bring them). The app never
+    runs it; a stand-in keeps ``httpx.main`` defined and says where the real one is."""
+    import types
+
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        return
+    stand_in = types.ModuleType("httpx._main")
+
+    def main() -> None:
+        print("Agent Companion does not ship the httpx command line; run `python -m httpx`.",
+              file=sys.stderr)
+
+    stand_in.main = main  # type: ignore[attr-defined]
+    sys.modules["httpx._main"] = stand_in
+
+
 def run_window(app: QApplication, launch: LaunchRequest, single: SingleInstance, *,
                env_token: str | None, env_relay: tuple[str, str] | None,
                watch: Callable[[AppRuntime], Awaitable[None]] | None = None) -> int:
@@ -204,6 +222,7 @@ def run_window(app: QApplication, launch: LaunchRequest, single: SingleInstance,
     ``watch`` (benches) runs beside the runtime once it exists.
     """
     shell = show_shell(app, launch)
+    _skip_httpx_cli()
     import asyncio  # everything from here on loads after the first paint
 
     import qasync

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from PySide6.QtCore import QByteArray, QTimer
@@ -31,7 +31,6 @@ from agentapp.demo import DemoSandbox
 from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
 from agentapp.qt import main_thread_gc
-from agentapp.qt.audio_facade import AudioTools
 from agentapp.qt.autostart_sync import AutostartSync, QtRunKey
 from agentapp.qt.calls_facade import CallsFacade
 from agentapp.qt.dial_facade import DialFacade
@@ -84,6 +83,9 @@ from agentapp.ui.starting_shell import StartingShell
 from agentapp.ui.theme import apply_theme
 from agentapp.ui.tray import Tray
 
+if TYPE_CHECKING:
+    from agentapp.qt.audio_facade import AudioTools
+
 log = logging.getLogger(__name__)
 
 TOOLTIP_SEPARATOR = " | "
@@ -135,6 +137,7 @@ class AppRuntime:
         self.autostart = AutostartSync(
             self._settings, lambda: autostart.for_platform(launch.profile, run_key=QtRunKey),
             report=lambda text: self.window.show_notice(text) if self.window else None)
+        self._audio: AudioTools | None = None
 
     # -- start -----------------------------------------------------------------
     def _build_ui(self, dark: bool) -> MainWindow:
@@ -164,11 +167,8 @@ class AppRuntime:
         window.sign_in_requested.connect(lambda: self.sign_in and self.sign_in.open())
         window.sign_out_requested.connect(lambda: self.sign_in and self.sign_in.sign_out())
         self.settings_flow = self._build_settings_flow(window)
-        self.audio = AudioTools(self._settings, self._launch.profile, parent=window,
-                                download=lambda: self._services.client.download_recording
-                                if self._services is not None else None)
-        window.audio_check_requested.connect(self.audio.open_check)
-        window.play_recording_requested.connect(self.audio.play)
+        window.audio_check_requested.connect(lambda: self.audio.open_check())
+        window.play_recording_requested.connect(lambda url, title: self.audio.play(url, title))
         self.help = HelpFlow(window, self._launch.profile)
         window.guide_requested.connect(self.help.open_guide)
         window.shortcuts_requested.connect(self.help.open_shortcuts)
@@ -178,7 +178,7 @@ class AppRuntime:
             self._tray = Tray(icon("app", dark), window)
             self._tray.show_requested.connect(self._raise_window)
             self._tray.clipboard_requested.connect(self._binding.dial_clipboard)
-            self._tray.audio_check_requested.connect(self.audio.open_check)
+            self._tray.audio_check_requested.connect(lambda: self.audio.open_check())
             self._tray.sign_out_requested.connect(
                 lambda: self.sign_in and self.sign_in.sign_out())
             self._tray.show()
@@ -210,6 +210,17 @@ class AppRuntime:
                 audio_devices=audio_device_names))
         window.settings_requested.connect(flow.open)
         return flow
+
+    @property
+    def audio(self) -> AudioTools:
+        """The audio check and recording player, built (numpy, PortAudio) at first use."""
+        if self._audio is None:
+            from agentapp.qt.audio_facade import AudioTools
+
+            self._audio = AudioTools(self._settings, self._launch.profile, parent=self.window,
+                                     download=lambda: self._services.client.download_recording
+                                     if self._services is not None else None)
+        return self._audio
 
     def _install_presence(self, window: MainWindow) -> None:
         """Close-to-tray, the tray's state words, and the questions quitting asks."""
@@ -519,8 +530,8 @@ class AppRuntime:
         if self.window is not None:
             await self._settings.asave()
         await self.autostart.drain()
-        if self.window is not None:
-            await self.audio.aclose()
+        if self._audio is not None:
+            await self._audio.aclose()
         await self._close_session()
         await self._demo.stop()
         if self._http is not None:
