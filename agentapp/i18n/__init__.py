@@ -95,8 +95,8 @@ def qm_file(lang: str, cache_dir: Path | None = None) -> Path:
 
 
 def install_translator(app: QCoreApplication, choice: str,
-                       cache_dir: Path | None = None) -> str:
-    """Install the translator for ``choice``; returns the language in use ("en" on failure).
+                       cache_dir: Path | None = None) -> QTranslator | None:
+    """Install the translator for ``choice``; None when the interface stays in English.
 
     A missing or broken catalogue is logged and the app stays in English: a
     language must never stop the app from starting.
@@ -105,16 +105,15 @@ def install_translator(app: QCoreApplication, choice: str,
 
     lang = pick_language(choice, QLocale.system().name())
     if lang == "en":
-        return "en"
-    translator: QTranslator = QTranslator(app)
+        return None
+    translator = QTranslator(app)
     try:
         loaded = translator.load(str(qm_file(lang, cache_dir)))
     except (OSError, RuntimeError) as exc:
-        log.warning("no %s translation: %s", lang, exc)
-        return "en"
+        log.warning("no %s translation, staying in English: %s", lang, exc)
+        return None
     if not loaded:
-        log.warning("the %s translation could not be loaded", lang)
-        return "en"
+        log.warning("the %s translation could not be loaded, staying in English", lang)
+        return None
     app.installTranslator(translator)
-    app.setProperty("agentapp_language", lang)
-    return lang
+    return translator

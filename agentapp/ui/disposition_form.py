@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -34,14 +34,18 @@ _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 def state_words(state: str, reason: str = "") -> str:
     """A call's disposition state in words (card, pop, history, accessible names)."""
     if state == "draft":
-        return "draft, not saved yet"
+        return QCoreApplication.translate("DispositionForm", "draft, not saved yet")
     if state == "pending":
-        return f"saved, waiting to send ({reason})" if reason else "saved, sending"
+        return (QCoreApplication.translate("DispositionForm", "saved, waiting to send ({reason})")
+                .format(reason=reason) if reason
+                else QCoreApplication.translate("DispositionForm", "saved, sending"))
     if state == "sent":
-        return "sent"
+        return QCoreApplication.translate("DispositionForm", "sent")
     if state == "failed":
-        return f"not accepted: {reason}" if reason else "not accepted"
-    return "none"
+        return (QCoreApplication.translate("DispositionForm", "not accepted: {reason}")
+                .format(reason=reason) if reason
+                else QCoreApplication.translate("DispositionForm", "not accepted"))
+    return QCoreApplication.translate("DispositionForm", "none")
 
 
 def format_acw(seconds: float) -> str:
@@ -67,7 +71,7 @@ class DispositionForm(QFrame):
         self.title = named(QLabel(title), "CallCardStatus")
         self.timer_label = QLabel()
         self.statuses = QListWidget()
-        self.statuses.setAccessibleName("Disposition")
+        self.statuses.setAccessibleName(self.tr("Disposition"))
         # Statuses flow in rows (7 fit in two or three), so the form stays short on a card.
         self.statuses.setFlow(QListView.Flow.LeftToRight)
         self.statuses.setWrapping(True)
@@ -75,12 +79,12 @@ class DispositionForm(QFrame):
         self.statuses.setSpacing(2)
         self.statuses.setMaximumHeight(64)
         self.remark = QPlainTextEdit()
-        self.remark.setAccessibleName("Remark")
-        self.remark.setPlaceholderText("Remark (optional)")
+        self.remark.setAccessibleName(self.tr("Remark"))
+        self.remark.setPlaceholderText(self.tr("Remark (optional)"))
         self.remark.setTabChangesFocus(True)
         self.remark.setMaximumHeight(56)
-        self.save_button = QPushButton("Save disposition")
-        self.save_button.setAccessibleName("Save disposition")
+        self.save_button = QPushButton(self.tr("Save disposition"))
+        self.save_button.setAccessibleName(self.tr("Save disposition"))
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.state_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -146,16 +150,20 @@ class DispositionForm(QFrame):
         self._state, self._reason = state, reason
         words = state_words(state, reason)
         if not self.statuses.count():
-            words += " (the account's statuses are not loaded yet: waiting for the server)"
-        self.state_label.setText(f"Disposition: {words}")
-        self.state_label.setAccessibleName(f"Disposition state: {words}")
+            words += self.tr(" (the account's statuses are not loaded yet: waiting for the "
+                             "server)")
+        self.state_label.setText(self.tr("Disposition: {words}").format(words=words))
+        self.state_label.setAccessibleName(
+            self.tr("Disposition state: {words}").format(words=words))
         if state in ("pending", "sent") and self._finished_at is None:
             self._finished_at = self._clock()
         elif state in ("none", "draft", "failed"):
             self._finished_at = None
-        self.save_button.setText("Edit and retry" if state == "failed" else "Save disposition")
+        self.save_button.setText(self.tr("Edit and retry") if state == "failed"
+                                 else self.tr("Save disposition"))
         self.save_button.setAccessibleName(
-            "Edit and retry disposition" if state == "failed" else "Save disposition")
+            self.tr("Edit and retry disposition") if state == "failed"
+            else self.tr("Save disposition"))
         self._render_timer()
 
     # -- reading ---------------------------------------------------------------------
@@ -178,7 +186,7 @@ class DispositionForm(QFrame):
     def save(self) -> None:
         status = self.status_id()
         if status is None:
-            self.show_problem("Choose a disposition first (press its number).")
+            self.show_problem(self.tr("Choose a disposition first (press its number)."))
             self.statuses.setFocus()
             return
         self.save_requested.emit(status, self.remark.toPlainText().strip())
@@ -215,13 +223,15 @@ class DispositionForm(QFrame):
     def _render_timer(self) -> None:
         end = self._finished_at if self._finished_at is not None else self._clock()
         spent = format_acw(end - self._started_at)
-        text = f"Wrap-up took {spent}" if self._finished_at is not None else f"Wrap-up {spent}"
+        text = (self.tr("Wrap-up took {time}") if self._finished_at is not None
+                else self.tr("Wrap-up {time}")).format(time=spent)
         if text == self._shown_text:
             return  # nothing new to say (four ticks a second)
         self._shown_text = text
         self.timer_label.setText(text)
         self.timer_label.setAccessibleName(
-            f"After-call work: {spent}" + (", done" if self._finished_at is not None else ""))
+            self.tr("After-call work: {time}").format(time=spent)
+            + (self.tr(", done") if self._finished_at is not None else ""))
         if self._finished_at is not None:
             self._ticker.stop()
         elif not self._ticker.isActive():

@@ -83,13 +83,13 @@ class MainWindow(QMainWindow):
         self.recent.play_recording.connect(self.play_recording_requested)
         self._cards: dict[str, CallCard] = {}
         self._cards_box = QVBoxLayout()
-        self._empty = QLabel("No calls yet. Type a number and press Enter, or click a "
-                             "tel: link in your browser or CRM.")
+        self._empty = QLabel(self.tr("No calls yet. Type a number and press Enter, or click "
+                                     "a tel: link in your browser or CRM."))
         self._empty.setWordWrap(True)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._layout()
         self._actions()
-        self.statusBar().showMessage("Starting…")
+        self.statusBar().showMessage(self.tr("Starting…"))
 
     def _layout(self) -> None:
         calls = QWidget()
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(calls)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setAccessibleName("Call cards")
+        scroll.setAccessibleName(self.tr("Call cards"))
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # cards wrap
         right = self._right = QVBoxLayout()
         right.addWidget(scroll, 1)
@@ -127,36 +127,40 @@ class MainWindow(QMainWindow):
         return action
 
     def _actions(self) -> None:
-        self.sign_in_action = self._action("&Sign in to IVR Solutions…", None,
+        self.sign_in_action = self._action(self.tr("&Sign in to IVR Solutions…"), None,
                                            self.sign_in_requested.emit)
-        self.sign_out_action = self._action("Sign &out", None, self.sign_out_requested.emit)
-        self.settings_action = self._action("Se&ttings…", "Ctrl+,", self.settings_requested.emit)
-        quit_action = self._action("&Quit", "Ctrl+Q", self.quit_requested.emit)
-        self.focus_action = self._action("&Focus number field", "Ctrl+L", self.dial.focus_number)
-        self.call_action = self._action("&Call", "Ctrl+Return",
+        self.sign_out_action = self._action(self.tr("Sign &out"), None,
+                                            self.sign_out_requested.emit)
+        self.settings_action = self._action(self.tr("Se&ttings…"), "Ctrl+,",
+                                            self.settings_requested.emit)
+        quit_action = self._action(self.tr("&Quit"), "Ctrl+Q", self.quit_requested.emit)
+        self.focus_action = self._action(self.tr("&Focus number field"), "Ctrl+L",
+                                         self.dial.focus_number)
+        self.call_action = self._action(self.tr("&Call"), "Ctrl+Return",
                                         lambda: self.dial_requested.emit(self.dial.number.text()))
-        self.clipboard_action = self._action("Dial number from &clipboard", "Ctrl+Shift+V",
-                                             self.clipboard_requested.emit)
-        self.cancel_action = self._action("C&lear number", "Esc", self.cancel)
-        self.cancel_action.setToolTip("Clear the number field. A call already placed goes on: "
-                                      "reject it on your phone.")
+        self.clipboard_action = self._action(self.tr("Dial number from &clipboard"),
+                                             "Ctrl+Shift+V", self.clipboard_requested.emit)
+        self.cancel_action = self._action(self.tr("C&lear number"), "Esc", self.cancel)
+        self.cancel_action.setToolTip(self.tr("Clear the number field. A call already placed "
+                                              "goes on: reject it on your phone."))
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
+        file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addActions([self.sign_in_action, self.sign_out_action])
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
-        call_menu = menu.addMenu("&Call")
+        call_menu = menu.addMenu(self.tr("&Call", "menu"))
         call_menu.addActions([self.focus_action, self.call_action, self.clipboard_action,
                               self.cancel_action])
-        view_menu = self.view_menu = menu.addMenu("&View")
-        self.compact_action = self._toggle("&Compact sidebar", "Ctrl+Shift+M", self.set_compact)
-        self.on_top_action = self._toggle("Always on &top", None, self.set_on_top)
+        view_menu = self.view_menu = menu.addMenu(self.tr("&View"))
+        self.compact_action = self._toggle(self.tr("&Compact sidebar"), "Ctrl+Shift+M",
+                                           self.set_compact)
+        self.on_top_action = self._toggle(self.tr("Always on &top"), None, self.set_on_top)
         view_menu.addActions([self.compact_action, self.on_top_action])
-        self.audio_check_action = self._action("&Audio check…", None,
+        self.audio_check_action = self._action(self.tr("&Audio check…"), None,
                                                self.audio_check_requested.emit)
-        menu.addMenu("&Tools").addAction(self.audio_check_action)
+        menu.addMenu(self.tr("&Tools")).addAction(self.audio_check_action)
         self.guide_action = self._action("&User guide", "F1", self.guide_requested.emit)
         self.shortcuts_action = self._action("&Keyboard shortcuts", "Ctrl+/",
                                              self.shortcuts_requested.emit)
@@ -220,7 +224,8 @@ class MainWindow(QMainWindow):
     def show_notice(self, text: str) -> None:
         """Something the agent must know that is not an error of the moment."""
         self.notice.setText(text)
-        self.notice.setAccessibleName(f"Notice: {text}" if text else "Notice")
+        self.notice.setAccessibleName(self.tr("Notice: {text}").format(text=text) if text
+                                      else self.tr("Notice"))
         self.notice.setVisible(bool(text))
 
     def set_identity(self, agent: str, demo: bool, signed_in: bool) -> None:
@@ -235,9 +240,10 @@ class MainWindow(QMainWindow):
         # Rich-text links take their colour at render time: use the palette's own.
         link = self.palette().color(QPalette.ColorRole.Link).name()
         self.banner.setText(
-            "Demo mode: you are a demo agent on a demo line; calls go to the built-in "
-            "sandbox and no real phone rings. "
-            f"<a href='#sign-in' style='color:{link}'>Connect your IVR Solutions account…</a>")
+            self.tr("Demo mode: you are a demo agent on a demo line; calls go to the built-in "
+                    "sandbox and no real phone rings.") + " "
+            f"<a href='#sign-in' style='color:{link}'>"
+            + self.tr("Connect your IVR Solutions account…") + "</a>")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

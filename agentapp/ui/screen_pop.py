@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -77,14 +77,16 @@ class ScreenPopWindow(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.name.setFont(font)
-        self.call_back_button = self._button("Call back", lambda: self._emit_number(self.call_back))
+        self.call_back_button = self._button(self.tr("Call back"),
+                                             lambda: self._emit_number(self.call_back))
         self.history_button = self._button(
-            "History", lambda: self._emit_number(self.history_requested))
-        self.contact_button = self._button("Save contact", self._contact)
-        self.crm_button = self._button("Open in CRM", self.crm_requested.emit)
+            self.tr("History"), lambda: self._emit_number(self.history_requested))
+        self.contact_button = self._button(self.tr("Save contact"), self._contact)
+        self.crm_button = self._button(self.tr("Open in CRM"), self.crm_requested.emit)
         # Shown only once the dispositions feature is wired (issue 10): see PopFacade.
-        self.disposition_button = self._button("Disposition…", self.disposition_requested.emit)
-        self.close_button = self._button("Close", self.close)
+        self.disposition_button = self._button(self.tr("Disposition…"),
+                                               self.disposition_requested.emit)
+        self.close_button = self._button(self.tr("Close"), self.close)
         self._layout()
 
     def _button(self, text: str, slot: object) -> QPushButton:
@@ -99,7 +101,7 @@ class ScreenPopWindow(QWidget):
         col.setContentsMargins(12, 10, 12, 10)
         for widget in (self.name, self.company, self.number, self.line, self.ivr, self.status):
             col.addWidget(widget)
-        col.addWidget(named(QLabel("Last calls"), "PopSection"))
+        col.addWidget(named(QLabel(self.tr("Last calls")), "PopSection"))
         col.addWidget(self.recent)
         col.addWidget(self.remark)
         row1 = QHBoxLayout()
@@ -116,18 +118,21 @@ class ScreenPopWindow(QWidget):
         self._view = view
         self.setWindowTitle(view.title)
         self.setAccessibleName(view.title)
-        self.name.setText(view.name or "Unknown caller")
+        self.name.setText(view.name or self.tr("Unknown caller"))
         self.company.setText(view.company)
         self.company.setVisible(bool(view.company))
         self.number.setText(view.number)
-        self.number.setAccessibleName(f"Number: {view.number}")
+        self.number.setAccessibleName(self.tr("Number: {number}").format(number=view.number))
         self.line.setText(view.line)
         self.line.setVisible(bool(view.line))
         self.ivr.setText(view.ivr_choice)
         self.ivr.setVisible(bool(view.ivr_choice))
-        self.recent.setText("\n".join(view.recent) if view.recent else "No earlier calls.")
-        self.recent.setAccessibleName("Last calls: " + ("; ".join(view.recent) or "none"))
-        self.remark.setText(f"Last remark: {view.last_remark}" if view.last_remark else "")
+        self.recent.setText("\n".join(view.recent) if view.recent
+                            else self.tr("No earlier calls."))
+        self.recent.setAccessibleName(self.tr("Last calls: {calls}").format(
+            calls="; ".join(view.recent) or self.tr("none")))
+        self.remark.setText(self.tr("Last remark: {remark}").format(remark=view.last_remark)
+                            if view.last_remark else "")
         self.remark.setVisible(bool(view.last_remark))
         self.status.setText(view.status)
         self.status.setVisible(bool(view.status))
@@ -135,9 +140,11 @@ class ScreenPopWindow(QWidget):
         self.call_back_button.setEnabled(valid)
         self.history_button.setEnabled(valid)
         self.contact_button.setVisible(valid)
-        self.contact_button.setText("Edit contact" if view.name else "Save contact")
+        self.contact_button.setText(self.tr("Edit contact") if view.name
+                                    else self.tr("Save contact"))
         self.contact_button.setAccessibleName(
-            f"Edit contact {view.name}" if view.name else "Save contact")
+            self.tr("Edit contact {name}").format(name=view.name) if view.name
+            else self.tr("Save contact"))
         self.crm_button.setVisible(view.can_open_crm and valid)
         self.disposition_button.setVisible(view.can_dispose)
 
@@ -179,9 +186,10 @@ class ScreenPopWindow(QWidget):
 def ask_number(parent: QWidget, on_number: Callable[[str], object]) -> QInputDialog:
     """Ctrl+F: a non-blocking prompt for any number to look up (no nested event loop)."""
     dialog = QInputDialog(parent)
-    dialog.setWindowTitle("Look up a caller")
-    dialog.setLabelText("Phone number to look up:")
-    dialog.setAccessibleName("Look up a caller")
+    dialog.setWindowTitle(QCoreApplication.translate("ScreenPopWindow", "Look up a caller"))
+    dialog.setLabelText(QCoreApplication.translate("ScreenPopWindow",
+                                                   "Phone number to look up:"))
+    dialog.setAccessibleName(QCoreApplication.translate("ScreenPopWindow", "Look up a caller"))
     dialog.setInputMode(QInputDialog.InputMode.TextInput)
     dialog.textValueSelected.connect(lambda text: on_number(text) if text.strip() else None)
     dialog.open()

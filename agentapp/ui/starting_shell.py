@@ -20,10 +20,6 @@ MIN_SIZE = (340, 520)
 PAINT_PATIENCE_S = 2.0
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("StartingShell", text)
-
-
 class StartingShell(QMainWindow):
     """A cheap QMainWindow with the main window's title and a starting state in words."""
 
@@ -37,14 +33,14 @@ class StartingShell(QMainWindow):
         root = QWidget()
         col = QVBoxLayout(root)
         col.setContentsMargins(14, 10, 14, 10)
-        self.state = QLabel(_tr("Starting… not connected yet."))
+        self.state = QLabel(self.tr("Starting… not connected yet."))
         self.state.setObjectName("ShellState")
-        self.state.setAccessibleName(_tr("Status: starting, not connected yet"))
+        self.state.setAccessibleName(self.tr("Status: starting, not connected yet"))
         col.addWidget(self.state)
         col.addStretch(1)
         self.setCentralWidget(root)
-        self.setAccessibleName(_tr("%s, starting") % title)
-        self.statusBar().showMessage(_tr("Starting…"))
+        self.setAccessibleName(self.tr("{app}, starting").format(app=title))
+        self.statusBar().showMessage(self.tr("Starting…"))
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
