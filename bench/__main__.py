@@ -1,8 +1,10 @@
-"""``python -m bench [click|webhook|startup|memory|history|audio|relay|soak ...]``: benches.
+"""``python -m bench [click|webhook|startup|memory|history|audio|relay|soak|bundle ...]``.
 
 With no names every bench runs except ``relay`` (opt-in: ~3 minutes of load,
 500 NATS connections; it prints its own table, see bench/relay.py) and ``soak``
-(opt-in: 50,000+ events and timers through the signed-in app, bench/soak.py). Figures are
+(opt-in: 50,000+ events and timers through the signed-in app, bench/soak.py) and
+``bundle`` (opt-in: builds the PyInstaller bundle unless ``--dist`` names one; its size
+and its start-up on a private Xvfb, bench/bundle.py). Figures are
 ratios against a baseline measured in the same run, next to the absolute
 medians and p95s (docs/performance.md).
 """
@@ -15,12 +17,13 @@ import platform
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from bench.harness import isolate_home, run_qt
 from bench.stats import Row, markdown, table
 
 BENCHES = ("click", "webhook", "startup", "memory", "history", "audio", "dispositions")
-OPT_IN = ("relay", "soak")
+OPT_IN = ("relay", "soak", "bundle")
 
 
 def _in_qt(names: Sequence[str], iterations: int, warmup: int) -> list[Row]:
@@ -48,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5,
                         help="processes per startup/memory figure (default 5)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--dist", type=Path, default=None,
+                        help="bundle: a built one-folder bundle (default: build one)")
     args = parser.parse_args(argv)
     names = args.benches or list(BENCHES)
     unknown = sorted(set(names) - set(BENCHES) - set(OPT_IN))
@@ -88,12 +93,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import audio
 
         rows += audio.run(args.iterations)
+    bundle_lines: list[str] = []
+    if "bundle" in names:
+        from bench import bundle
+
+        bundle_rows, bundle_lines = bundle.run(args.runs, args.dist)
+        rows += bundle_rows
     print(f"# {platform.python_implementation()} {platform.python_version()} on "
           f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
           f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}; "
           f"took {time.perf_counter() - started:.1f} s")
     if rows:
         print(markdown(rows) if args.markdown else table(rows))
+    for line in bundle_lines:
+        print(line)
     if "relay" in names:
         from bench import relay
 

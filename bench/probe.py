@@ -73,6 +73,7 @@ def bare() -> int:
     painted = FirstPaint()
     app.installEventFilter(painted)
     window = QMainWindow()
+    window.setWindowTitle("bench bare window")  # bench.bundle finds it by this name
     window.resize(480, 640)
     window.show()
     while not painted.seen:
