@@ -152,11 +152,39 @@ def hand_over(single: SingleInstance, launch: LaunchRequest, *,
     return None
 
 
+def _uncached_pyside_check() -> None:
+    """Keep PySide6's import hook from caching the source of every module (~15 MiB).
+
+    For its ``from __feature__ import ...`` support PySide6 checks each module
+    imported after it for the word "PySide6" with ``inspect.getsource``, which
+    keeps every line of every file in ``linecache`` for the life of the process.
+    The same check, reading the file without caching it, answers alike (no source
+    file: False, as before). Skipped if a PySide6 version has no such hook.
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str):
+            return False
+        try:
+            with open(path, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return False
+
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 (no stubs for it)
+
+
 def make_qapp() -> QApplication:
     """The one QApplication, named and set up as the desktop expects."""
     from PySide6.QtWidgets import QApplication
 
     from agentapp import APP_ID, APP_NAME
+
+    _uncached_pyside_check()
 
     app = QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
