@@ -8,7 +8,6 @@ window shell paints first and the rest is imported after it (``run_window``).
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
@@ -24,7 +23,6 @@ if TYPE_CHECKING:  # asyncio too: it loads after the window shell's first paint
     from agentapp.single_instance import SingleInstance
     from agentapp.ui.starting_shell import StartingShell
 
-log = logging.getLogger("agentapp")
 
 
 def _check_api(launch: LaunchRequest, env_token: str | None) -> int:
@@ -72,6 +70,7 @@ def _audio_check() -> int:
     """``--audio-check``: JSON on stdout, exit 0 whenever the check ran (no Qt here)."""
     import asyncio
     import json
+    import logging
 
     from agentapp.audio.backend import AudioError, AudioUnavailable
     from agentapp.audio.selftest import run_check
@@ -89,8 +88,10 @@ def _audio_check() -> int:
 
 def _log_loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
     """Errors of background tasks nobody awaited: logged (redacted), never lost."""
+    import logging
+
     exc = context.get("exception")
-    log.error("background task failed: %s", context.get("message", ""),
+    logging.getLogger("agentapp").error("background task failed: %s", context.get("message", ""),
               exc_info=exc if isinstance(exc, BaseException) else None)
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from agentapp.cli import LaunchRequest
-from agentapp.core.urls import insecure_url_reason
 
 DEMO_EXTENSION = "2101"
 DEMO_DID = "+911143104567"
@@ -40,6 +39,8 @@ class StoredAccount:
 def resolve_start(
     launch: LaunchRequest, stored: StoredAccount, keyring_token: str | None, env_token: str | None
 ) -> StartPlan:
+    from agentapp.core.urls import insecure_url_reason  # not for the window shell's prefs
+
     if launch.sandbox:
         return StartPlan("demo", ext_no=launch.extension or DEMO_EXTENSION,
                          did=launch.did or DEMO_DID)
