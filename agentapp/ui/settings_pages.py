@@ -27,6 +27,7 @@ class Applies(enum.Enum):
     FIRST_SYNC = "Used the first time an account's history is fetched."
     NEXT_OPEN = "Applies the next time the audio check or a recording opens."
     LINE = "Applies at once when you are signed in with a token; otherwise at next sign-in."
+    RESTART = "Applies the next time the app starts."
 
 
 class Kind(enum.Enum):
@@ -139,6 +140,10 @@ TABLE: tuple[Field, ...] = (
     # -- Window -------------------------------------------------------------------
     Field("ui/theme", WINDOW, "Colours", Kind.CHOICE,
           words=(("system", "Same as the system"), ("light", "Light"), ("dark", "Dark"))),
+    # Each language named in itself (docs/translations.md); read before the first window.
+    Field("ui/language", WINDOW, "Language", Kind.CHOICE,
+          words=(("system", "Same as the system"), ("en", "English"), ("hi", "हिन्दी")),
+          applies=Applies.RESTART),
     Field("ui/close_to_tray", WINDOW, "Closing the window keeps the app running in the tray",
           Kind.CHECK, help="Calls and pop-ups still reach you; quit from the tray menu or "
                            "with Ctrl+Q."),
