@@ -17,7 +17,6 @@ from pathlib import Path
 # Python packages that are in a developer venv but never imported by the app
 # (tests, type checking, httpx's optional command line), or not wanted at all.
 EXCLUDED_MODULES = [
-    "keyrings.alt",  # plaintext keyrings: agentapp.secrets refuses them anyway
     "tkinter", "hypothesis", "pytest", "_pytest", "pytestqt", "mypy", "mypyc",
     "pydantic", "pydantic_core", "yaml", "ast_serialize", "importlinter", "grimp",
     "rich", "pygments", "click", "setuptools", "pkg_resources", "distutils",
