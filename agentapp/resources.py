@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 ICON_SIZES = (16, 24, 32, 48, 64)
 LIGHT_PALETTE_INK = "#1f1f1f"
 DARK_PALETTE_INK = "#e8e8e8"
+# The tray sits on the desktop's panel, whose colour the app cannot know (a dark panel
+# with a light app theme is common): a mid-tone ink reads on light and dark panels alike
+# (about 4:1 against white and 5:1 against black).
+TRAY_INK = "#3a7bd5"
 _SOURCE_INKS = ("currentColor", "#000000", "#000")
 
 

@@ -53,7 +53,7 @@ from agentapp.qt.status_facade import StatusFacade
 from agentapp.qt.status_panel_facade import StatusPanelFacade, install_status_panel_action
 from agentapp.qt.window_presence import WindowPresence
 from agentapp.qt.wiring import MainWindowBinding
-from agentapp.resources import icon
+from agentapp.resources import TRAY_INK, icon
 from agentapp.secrets import AsyncSecretStore, SecretStore
 from agentapp.services import autostart
 from agentapp.services.connectivity import ConnState, Health
@@ -175,7 +175,7 @@ class AppRuntime:
         window.about_requested.connect(self.help.open_about)
         self._single.message_received.connect(self.handle_launch_message)
         if QSystemTrayIcon.isSystemTrayAvailable():
-            self._tray = Tray(icon("app", dark), window)
+            self._tray = Tray(icon("app", dark, color=TRAY_INK), window)
             self._tray.show_requested.connect(self._raise_window)
             self._tray.clipboard_requested.connect(self._binding.dial_clipboard)
             self._tray.audio_check_requested.connect(lambda: self.audio.open_check())

@@ -106,9 +106,11 @@ def _tray_states(window: object, suffix: str, out: Path) -> None:
     from PySide6.QtGui import QPainter, QPalette, QPixmap
     from PySide6.QtWidgets import QWidget
 
+    from agentapp.resources import TRAY_INK, icon
     from agentapp.ui.tray_icons import TrayLook, tray_pixmap
 
     assert isinstance(window, QWidget)
+    base = icon("app", False, color=TRAY_INK)  # as the runtime gives the tray
     cell, icon_size = 150, 48
     strip = QPixmap(cell * len(TrayLook), 96)
     strip.fill(window.palette().color(QPalette.ColorRole.Window))
@@ -116,7 +118,7 @@ def _tray_states(window: object, suffix: str, out: Path) -> None:
     painter.setPen(window.palette().color(QPalette.ColorRole.WindowText))
     for i, look in enumerate(TrayLook):
         painter.drawPixmap(i * cell + (cell - icon_size) // 2, 8,
-                           tray_pixmap(window.windowIcon(), look, icon_size))
+                           tray_pixmap(base, look, icon_size))
         painter.drawText(QRect(i * cell, 60, cell, 30), Qt.AlignmentFlag.AlignCenter,
                          look.value.capitalize())
     painter.end()
