@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from agentapp.store import calls_repo, contacts_repo, dispositions_repo, sync_state
-from agentapp.store.calls_repo import DaySummary, HistoryFilter, HistoryQuery
+from agentapp.store.calls_repo import DaySummary, HistoryFilter, HistoryQuery, UpsertResult
 from agentapp.store.connection import open_connection
 from agentapp.store.dispositions_repo import (
     Draft,
@@ -64,6 +64,16 @@ class CallsStore:
         rows = list(calls)
         return await self._db.write(
             partial(calls_repo.upsert_calls, calls=rows, now=self._db.now(), state=state)
+        )
+
+    async def upsert_counted(
+        self, calls: Iterable[CallRow], state: Mapping[str, str] | None = None
+    ) -> UpsertResult:
+        """Like ``upsert``, also counting stored calls that changed (views reload then)."""
+        rows = list(calls)
+        return await self._db.write(
+            partial(calls_repo.upsert_calls_counted, calls=rows, now=self._db.now(),
+                    state=state)
         )
 
     async def get(self, source: str, record_id: str) -> CallRow | None:

@@ -316,3 +316,63 @@ def test_demo_sessions_start_from_an_empty_store(data_dirs: Path) -> None:
                 await history.close()
 
     asyncio.run(scenario())
+
+
+class _PokedDuringPoll:
+    """The real client; the first cursor poll pokes the sync while it is on the wire."""
+
+    def __init__(self, api: object, sync: Callable[[], HistorySync]) -> None:
+        self._api = api
+        self._sync = sync
+        self.polls = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._api, name)
+
+    async def sync_call_logs(self, cursors: SyncCursors) -> object:
+        self.polls += 1
+        if self.polls == 1:
+            self._sync().poke()  # a call ended while this poll ran
+        return await self._api.sync_call_logs(cursors)  # type: ignore[attr-defined]
+
+
+def test_a_call_ending_during_a_poll_is_polled_for_at_once(sandbox: SandboxThread,
+                                                           tmp_path: Path) -> None:
+    """The poke is not lost: the next poll follows without the 30 s (here 1 h) wait."""
+
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        await store.sync.set({"backfill_done_at": "1"})
+        async with ivr_client(sandbox) as api:
+            api_poked = _PokedDuringPoll(api, lambda: sync)
+            sync = HistorySync(api_poked, store, clock=sim_clock(sandbox),  # type: ignore[arg-type]
+                               settings=SyncSettings(poll_interval_s=3600))
+            sync.start()
+            try:
+                await wait_until(lambda: api_poked.polls >= 2, 20, "the poll after the poke")
+            finally:
+                await sync.stop()
+                await store.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_collector_pauses_nest_and_restore() -> None:
+    import gc
+
+    from agentapp.services.history_gc import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still holds
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # not re-enabled by us if it was off before
+    finally:
+        gc.enable()

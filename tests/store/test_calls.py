@@ -62,6 +62,25 @@ def test_refresh_updates_outcome_but_keeps_known_details(tmp_path: Path) -> None
     asyncio.run(scenario())
 
 
+def test_counted_upsert_tells_new_changed_and_unchanged_apart(tmp_path: Path) -> None:
+    """Views reload when a sync changed something: an identical re-read changes nothing."""
+
+    async def scenario() -> None:
+        async with opened(tmp_path / "s.sqlite3") as store:
+            first = await store.calls.upsert_counted([call("1"), call("2", outcome="")])
+            assert (first.new, first.changed) == (2, 0)
+            same = await store.calls.upsert_counted([call("1"), call("2", outcome="")])
+            assert (same.new, same.changed) == (0, 0)
+            # A late-ending call changes; an empty remark never overwrites a known one.
+            later = await store.calls.upsert_counted([call("2", outcome="answered"),
+                                                      call("3"), call("1", remark="")])
+            assert (later.new, later.changed) == (1, 1)
+            stored = await store.calls.get("call", "2")
+            assert stored is not None and stored.outcome == "answered"
+
+    asyncio.run(scenario())
+
+
 def test_cursor_is_committed_with_its_calls(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with opened(tmp_path / "s.sqlite3") as store:
