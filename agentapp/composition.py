@@ -41,7 +41,6 @@ from agentapp.services.event_source import (
 from agentapp.services.event_source_desktop import load_desktop_id
 from agentapp.services.history_session import HistoryServices, open_history
 from agentapp.services.observable import Observable
-from agentapp.services.recent_calls import RecentCalls
 from agentapp.services.relay_subscription import RelaySubscription, RelayTarget
 from agentapp.services.status import StatusService
 from agentapp.services.webhook_link import WebhookLink
@@ -98,7 +97,6 @@ class SessionServices:
     tracker: CallTracker
     dialing: DialingService
     intake: EventIntake
-    recent: RecentCalls
     lookup: CallLookup
     receiver: WebhookReceiver | None = None
     webhook_url: str = ""
@@ -138,7 +136,6 @@ class SessionServices:
         await self.tracker.aclose()
         if self.history is not None:
             await self.history.close()
-        await self.recent.stop()
         await self.status.stop()
         await self.connectivity.stop()
 
@@ -194,10 +191,8 @@ async def build_session(
                              region=settings.get(PHONE_DEFAULT_REGION), lookup=lookup,
                              wrap_up=lambda: _wrap_up_refusal(services, settings))
     intake = EventIntake(tracker.feed, clock=clock.wall)
-    recent = RecentCalls(client, plan.ext_no, today=clock.account_today)
-    tracker.changed.subscribe(recent.call_ended)
     services = SessionServices(session, client, connectivity, status, tracker, dialing, intake,
-                               recent, lookup, clock=clock)
+                               lookup, clock=clock)
     services.history = await open_history(
         client, profile=profile, server="demo" if plan.kind == "demo" else plan.base_url,
         ext_no=plan.ext_no, backfill_days=settings.get(HISTORY_BACKFILL_DAYS),
@@ -209,7 +204,6 @@ async def build_session(
         services.dispositions = await _start_dispositions(services, plan.ext_no)
     connectivity.start()
     status.start()
-    recent.start()
     if relay is not None:
         if register_webhook and relay.webhook_url:
             await register_relay(services, relay)

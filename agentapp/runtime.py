@@ -122,10 +122,10 @@ class AppRuntime:
         self.calls = CallsFacade()
         self.status = StatusFacade()
         self.status_panel = StatusPanelFacade()
-        self.recent = RecentCallsFacade()
         self.pops = PopFacade(crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE),
                               did_label=self._did_label)
         self.history = HistoryFacade()
+        self.recent = RecentCallsFacade(self.history)  # a view of the history's store
         self.dispositions = DispositionFacade()
         self._quit_tasks: set[asyncio.Task[None]] = set()
         self.window: MainWindow | None = None
@@ -404,7 +404,6 @@ class AppRuntime:
             self.calls.bind(services.tracker)
             self.status.bind(services.connectivity, services.status, services.live,
                              services.live_problem)
-            self.recent.bind(services.recent)
             history = services.history
             self.pops.bind(history.pops if history else None,
                            history.triggers if history else None)
@@ -428,7 +427,6 @@ class AppRuntime:
         self.status.bind(None, None, None)
         self.status.bind_sync(None)
         self.status_panel.bind(None)
-        self.recent.bind(None)
         self.pops.bind(None, None)
         self.pops.close_all()
         self.history.bind(None)

@@ -19,7 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from agentapp.qt.bridge import Subscriptions
-from agentapp.qt.history_model import ContactHistoryModel, HistoryTableModel, duration_text
+from agentapp.qt.history_model import (
+    RECENT_COLUMNS,
+    ContactHistoryModel,
+    HistoryTableModel,
+    duration_text,
+)
 from agentapp.services.history_session import HistoryServices
 from agentapp.services.history_sync import SyncStatus
 from agentapp.store import CallRow, HistoryRow
@@ -30,6 +35,7 @@ log = logging.getLogger(__name__)
 
 Now = Callable[[], datetime]
 CONTACT_LIMIT = 500
+RECENT_LIMIT = 50  # the main window's Recent calls: this agent's latest calls
 RELOAD_DELAY_MS = 400
 
 
@@ -77,6 +83,7 @@ class HistoryFacade(QObject):
     available_changed = Signal(bool)  # a store is open for this session
     sync_text_changed = Signal(str)  # the sync state in words ("" without a session)
     call_selected = Signal(object)  # CallRow of the selected history row (issue 10 labels it)
+    recent_status_changed = Signal(str)  # why Recent calls is empty or stale ("" = fine)
 
     def __init__(self, *, now: Now = _local_now, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,7 +91,12 @@ class HistoryFacade(QObject):
         self._subs = Subscriptions()
         self._history: HistoryServices | None = None
         self.model = HistoryTableModel()
+        # Recent calls (main window): a second, narrower view of the same stored calls,
+        # reloaded with this one, so the two never disagree after a sync.
+        self.recent_model = HistoryTableModel(columns=RECENT_COLUMNS, base=self.model)
+        self.recent_model.set_limit(RECENT_LIMIT)
         self.contact_model = ContactHistoryModel()
+        self._sync_problem = ""
         self.view: HistoryView | None = None
         self._selected: HistoryRow | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -97,12 +109,17 @@ class HistoryFacade(QObject):
         self._reload.setInterval(RELOAD_DELAY_MS)
         self._reload.timeout.connect(self._refresh_all)
         self.model.count_changed.connect(self._count_changed)
+        self.recent_model.count_changed.connect(lambda _n: self._recent_status())
 
     # -- session -------------------------------------------------------------------
     def bind(self, history: HistoryServices | None) -> None:
         self._subs.clear()
         self._history = history
         self.model.set_store(history.store if history else None)
+        self.recent_model.set_store(history.store if history else None,
+                                    HistoryFilter(ext_no=history.ext_no if history else ""))
+        self._sync_problem = ""
+        self._recent_status()
         self.contact_model.set_rows([])
         self.available_changed.emit(history is not None)
         if history is None:
@@ -197,7 +214,22 @@ class HistoryFacade(QObject):
     async def _load_status(self, history: HistoryServices) -> None:
         await history.sync.load_status()
 
+    def _recent_status(self) -> None:
+        if self._history is None:
+            text = ""
+        elif self._sync_problem:
+            text = self._sync_problem
+        elif self.recent_model.loaded.is_set() and not self.recent_model.rowCount():
+            text = "No calls yet."
+        else:
+            text = ""
+        self.recent_status_changed.emit(text)
+
     def _sync_status(self, status: SyncStatus) -> None:
+        self._sync_problem = {"offline": "Offline: showing saved calls.",
+                              "retrying": "Not up to date: the sync is retrying."
+                              }.get(status.phase, "")
+        self._recent_status()
         text = sync_text(status, self._now())
         self.sync_text_changed.emit(text)
         if self.view is not None:
@@ -209,6 +241,7 @@ class HistoryFacade(QObject):
 
     def _refresh_all(self) -> None:
         self.model.reload()
+        self.recent_model.reload()
         self._refresh_side()
         if self._selected is not None:
             self._spawn(self._load_contact(self._selected))

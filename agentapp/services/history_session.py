@@ -36,6 +36,7 @@ class HistoryServices:
     sync: HistorySync
     pops: ScreenPops
     triggers: PopTriggers
+    ext_no: str = ""  # the agent's extension (Recent calls shows this agent's calls)
 
     def on_event(self, event: CallEvent | None) -> None:
         """EventIntake.events: pops for incoming calls; sync soon after any call ends."""
@@ -79,4 +80,4 @@ async def open_history(
                        clock=clock)
     pops = ScreenPops(client, store)
     triggers = PopTriggers(pops, ext_no=lambda: ext_no, incoming=incoming_trigger)
-    return HistoryServices(store, sync, pops, triggers)
+    return HistoryServices(store, sync, pops, triggers, ext_no)

@@ -149,6 +149,7 @@ class HistoryFilter:
     did: str = ""
     text: str = ""  # digits match the number, anything else the contact's name/company
     number: str = ""  # E.164: one contact's history
+    ext_no: str = ""  # one agent's calls (the main window's Recent calls)
 
 
 SORT_COLUMNS = {
@@ -167,6 +168,7 @@ class HistoryQuery:
     filter: HistoryFilter = field(default_factory=HistoryFilter)
     sort: str = "time"
     descending: bool = True
+    limit: int | None = None  # only the first rows (Recent calls: the latest 50)
 
 
 def _where(f: HistoryFilter) -> tuple[str, list[object]]:
@@ -191,6 +193,9 @@ def _where(f: HistoryFilter) -> tuple[str, list[object]]:
     if f.number:
         clauses.append("c.number = ?")
         params.append(f.number)
+    if f.ext_no:
+        clauses.append("c.ext_no = ?")
+        params.append(f.ext_no)
     text = f.text.strip()
     if text:
         digits = "".join(ch for ch in text if ch.isdigit())
@@ -207,9 +212,15 @@ def _where(f: HistoryFilter) -> tuple[str, list[object]]:
 _FROM = "FROM calls c LEFT JOIN contacts ct ON ct.number = c.number AND c.number != ''"
 
 
-def count_history(conn: sqlite3.Connection, f: HistoryFilter) -> int:
+def count_history(conn: sqlite3.Connection, f: HistoryFilter, limit: int | None = None) -> int:
+    """How many calls match (at most ``limit``: then sqlite stops counting there)."""
     where, params = _where(f)
-    count: int = conn.execute(f"SELECT COUNT(*) {_FROM}{where}", params).fetchone()[0]
+    if limit is None:
+        sql = f"SELECT COUNT(*) {_FROM}{where}"
+    else:
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 {_FROM}{where} LIMIT ?)"
+        params = [*params, limit]
+    count: int = conn.execute(sql, params).fetchone()[0]
     return count
 
 
@@ -217,6 +228,8 @@ def history_page(
     conn: sqlite3.Connection, query: HistoryQuery, offset: int, limit: int
 ) -> list[HistoryRow]:
     """Rows ``offset .. offset+limit`` of the filtered, sorted history (stable order)."""
+    if query.limit is not None:
+        limit = max(0, min(limit, query.limit - offset))
     where, params = _where(query.filter)
     column = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["time"])
     order = "DESC" if query.descending else "ASC"

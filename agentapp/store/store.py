@@ -91,8 +91,8 @@ class CallsStore:
     async def count(self) -> int:
         return await self._db.read(calls_repo.count_calls)
 
-    async def history_count(self, f: HistoryFilter) -> int:
-        return await self._db.read(partial(calls_repo.count_history, f=f))
+    async def history_count(self, f: HistoryFilter, limit: int | None = None) -> int:
+        return await self._db.read(partial(calls_repo.count_history, f=f, limit=limit))
 
     async def history_page(self, query: HistoryQuery, offset: int, limit: int) -> list[HistoryRow]:
         return await self._db.read(partial(calls_repo.history_page, query=query, offset=offset,

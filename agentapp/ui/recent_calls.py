@@ -1,21 +1,14 @@
-"""Recent calls: a table of the agent's latest calls with "Call back".
+"""Recent calls: the agent's latest calls in the main window, with "Call back".
 
-A QAbstractTableModel over plain ``CallRecord`` values (virtualised by the
-view), so the store-backed history can reuse the same columns later.
+Passive: it shows whatever table model it is given (the history store's model,
+limited to this agent's latest calls, see ``qt/recent_calls_facade``) and reads
+a call's key, number and recording through the roles below, so it knows nothing
+of the store.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,94 +22,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentapp.api.models import CallRecord
-from agentapp.core.call_view import format_duration
-from agentapp.core.phone import InvalidNumber, parse_number
-
-COLUMNS = ("Time", "Number", "Type", "Outcome", "Duration")
-_OUTCOMES = {
-    "answered": "Answered", "busy": "Busy", "no_answer": "No answer", "missed": "Missed",
-    "failed": "Failed", "agent_no_answer": "You did not answer",
-    "agent_failed": "Your phone unreachable", "agent_busy": "Your line was busy",
-    "cancelled": "Cancelled",
-}
-Index = QModelIndex | QPersistentModelIndex
-
-
-def display_number(raw: str) -> str:
-    try:
-        return parse_number(raw).display()
-    except InvalidNumber:
-        return raw
-
-
-def _cell(record: CallRecord, column: int) -> str:
-    if column == 0:
-        return record.call_time.astimezone().strftime("%d %b %H:%M")  # the agent's clock
-    if column == 1:
-        return display_number(record.customer_number)
-    if column == 2:
-        return "Outgoing" if record.direction == "outbound" else "Incoming"
-    if column == 3:
-        return _OUTCOMES.get(record.status, record.status.replace("_", " ").capitalize())
-    return format_duration(record.duration_s) if record.duration_s else "–"
-
-
-class RecentCallsModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[CallRecord] = []
-
-    def set_records(self, records: list[CallRecord]) -> None:
-        self.beginResetModel()
-        self._rows = list(records)
-        self.endResetModel()
-
-    def record(self, row: int) -> CallRecord:
-        return self._rows[row]
-
-    def row_of(self, key: str) -> int | None:
-        """The row showing the call with this record key, if it is still listed."""
-        return next((i for i, r in enumerate(self._rows) if r.key == key), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.AccessibleTextRole):
-            return None
-        return _cell(self._rows[index.row()], index.column())
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+# What a row says beyond its cells (any column): a stable key for the call, the
+# number to dial, its recording URL ("" = none), and a title for the player.
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
+RECORDING_ROLE = Qt.ItemDataRole.UserRole + 3
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 4
 
 
 class RecentCallsPanel(QWidget):
     """The list, "Call back" (dials the selected call) and double-click/Enter (fills the
     number field, does not dial).
 
-    A refresh keeps the selected call selected (by record key, not row), and is
+    A reload keeps the selected call selected (by its key, not its row), and is
     held back while a click is pending (button down, or within the double-click
-    interval after a click), so rows never move under the pointer between the
-    two clicks of a double-click.
+    interval after a click: ``hold_changed``), so rows never move under the
+    pointer between the two clicks of a double-click.
     """
 
     call_back = Signal(str)
     number_chosen = Signal(str)
     play_recording = Signal(str, str)  # recording URL, title for the player
+    hold_changed = Signal(bool)  # True: do not reset the rows now
 
     def __init__(self, parent: QWidget | None = None, *, click_hold_ms: int | None = None) -> None:
         super().__init__(parent)
-        self.model = RecentCallsModel()
+        self.model: QAbstractItemModel | None = None
         self.table = QTableView()
-        self.table.setModel(self.model)
         self.table.setAccessibleName("Recent calls")
         self.table.setTabKeyNavigation(False)  # one Tab stop; arrow keys move inside
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -127,9 +59,7 @@ class RecentCallsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 8)
-        header_view = self.table.horizontalHeader()
-        header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda index: self._choose_row(index.row()))
         self.table.installEventFilter(self)
         self.table.viewport().installEventFilter(self)
@@ -142,13 +72,14 @@ class RecentCallsPanel(QWidget):
         self.play_button.setEnabled(False)
         self.play_button.clicked.connect(self._play_selected)
         self.status = QLabel()
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.status.setAccessibleName("Recent calls status")
         self._button_down = False
+        self._holding = False
         self._hold = QTimer(self, singleShot=True)
         self._hold.setInterval(click_hold_ms if click_hold_ms is not None
                                else QApplication.doubleClickInterval())
-        self._hold.timeout.connect(self._release_held)
-        self._held: list[CallRecord] | None = None
+        self._hold.timeout.connect(self._update_hold)
+        self._reselect = ""
         header = QHBoxLayout()
         header.addWidget(QLabel("<b>Recent calls</b>"))
         header.addWidget(self.status, 1)
@@ -159,14 +90,41 @@ class RecentCallsPanel(QWidget):
         box.addLayout(header)
         box.addWidget(self.table)
 
+    def set_model(self, model: QAbstractItemModel) -> None:
+        self.model = model
+        self.table.setModel(model)
+        model.modelAboutToBeReset.connect(self._remember_selection)
+        model.modelReset.connect(self._restore_selection)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._selection_changed()
+
     # -- read API --------------------------------------------------------------------
 
-    def selected_record(self) -> CallRecord | None:
+    def selected_row(self) -> int | None:
+        if self.model is None:
+            return None
         rows = self.table.selectionModel().selectedRows()
-        return self.model.record(rows[0].row()) if rows else None
+        return rows[0].row() if rows else None
+
+    def row_value(self, row: int, role: int) -> str:
+        """A row's key, number, recording or title ("" while the row is loading)."""
+        if self.model is None:
+            return ""
+        value = self.model.data(self.model.index(row, 0), role)
+        return value if isinstance(value, str) else ""
+
+    def selected_key(self) -> str:
+        row = self.selected_row()
+        return self.row_value(row, KEY_ROLE) if row is not None else ""
+
+    def selected_number(self) -> str:
+        row = self.selected_row()
+        return self.row_value(row, NUMBER_ROLE) if row is not None else ""
 
     def set_click_hold(self, ms: int) -> None:
-        """How long after a click a refresh waits (default: the double-click interval)."""
+        """How long after a click a reload waits (default: the double-click interval)."""
         self._hold.setInterval(ms)  # restarts a running hold with the new length
 
     def is_holding_refresh(self) -> bool:
@@ -174,21 +132,11 @@ class RecentCallsPanel(QWidget):
 
     # -- rendering -------------------------------------------------------------------
 
-    def show_records(self, records: list[CallRecord]) -> None:
-        if self.is_holding_refresh():
-            self._held = list(records)
-            return
-        selected = self.selected_record()
-        self.model.set_records(records)
-        row = self.model.row_of(selected.key) if selected is not None else None
-        if row is not None:
-            self.table.selectRow(row)
-        self._selection_changed()
-        self.status.setText("" if records else "No calls in the last 7 days.")
-
-    def show_error(self, message: str) -> None:
-        if message:
-            self.status.setText(f"Not refreshed: {message}")
+    def show_status(self, text: str) -> None:
+        """Why the list is empty or stale, in words ("" when there is nothing to say)."""
+        self.status.setText(text)
+        self.status.setAccessibleName(f"Recent calls status: {text}" if text
+                                      else "Recent calls status")
 
     # -- events ------------------------------------------------------------------------
 
@@ -198,6 +146,7 @@ class RecentCallsPanel(QWidget):
             if kind == QEvent.Type.MouseButtonPress:
                 self._button_down = True
                 self._hold.stop()
+                self._update_hold()
             elif kind == QEvent.Type.MouseButtonDblClick:
                 self._hold.start()  # comes after a press; its release may not follow
             elif kind == QEvent.Type.MouseButtonRelease:
@@ -206,42 +155,57 @@ class RecentCallsPanel(QWidget):
         elif (watched is self.table and kind == QEvent.Type.KeyPress
               and isinstance(event, QKeyEvent)
               and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
-            record = self.selected_record()
-            if record is not None:
-                self.number_chosen.emit(record.customer_number)
+            number = self.selected_number()
+            if number:
+                self.number_chosen.emit(number)
                 return True
         return super().eventFilter(watched, event)
 
-    def _release_held(self) -> None:
-        if self._held is not None and not self.is_holding_refresh():
-            records, self._held = self._held, None
-            self.show_records(records)
+    def _update_hold(self) -> None:
+        holding = self.is_holding_refresh()
+        if holding != self._holding:
+            self._holding = holding
+            self.hold_changed.emit(holding)
+
+    def _remember_selection(self) -> None:
+        self._reselect = self.selected_key()
+
+    def _restore_selection(self) -> None:
+        key, self._reselect = self._reselect, ""
+        if key and self.model is not None:
+            row = next((r for r in range(self.model.rowCount())
+                        if self.row_value(r, KEY_ROLE) == key), None)
+            if row is not None:
+                self.table.selectRow(row)
+        self._selection_changed()
 
     def _selection_changed(self, *_: object) -> None:
-        self.call_back_button.setEnabled(self.table.selectionModel().hasSelection())
+        self.call_back_button.setEnabled(bool(self.selected_number()))
         self._sync_play()
 
     def _call_back_selected(self) -> None:
-        record = self.selected_record()
-        if record is not None:
-            self.call_back.emit(record.customer_number)
+        number = self.selected_number()
+        if number:
+            self.call_back.emit(number)
 
     def _choose_row(self, row: int) -> None:
-        if 0 <= row < self.model.rowCount():
-            self.number_chosen.emit(self.model.record(row).customer_number)
+        number = self.row_value(row, NUMBER_ROLE)
+        if number:
+            self.number_chosen.emit(number)
 
     # -- recordings (the player lives in agentapp.ui.player) ------------------------
     def _sync_play(self) -> None:
-        record = self.selected_record()
-        has = record is not None and bool(record.recording_url)
+        row = self.selected_row()
+        has = row is not None and bool(self.row_value(row, RECORDING_ROLE))
         self.play_button.setEnabled(has)
         self.play_button.setAccessibleName(
             "Play the selected call's recording" if has else
-            "Play recording: " + ("the selected call has no recording" if record is not None
+            "Play recording: " + ("the selected call has no recording" if row is not None
                                   else "none selected"))
 
     def _play_selected(self) -> None:
-        record = self.selected_record()
-        if record is not None and record.recording_url:
-            title = f"{display_number(record.customer_number)} · {_cell(record, 0)}"
-            self.play_recording.emit(record.recording_url, title)
+        row = self.selected_row()
+        if row is not None:
+            url = self.row_value(row, RECORDING_ROLE)
+            if url:
+                self.play_recording.emit(url, self.row_value(row, TITLE_ROLE))

@@ -64,7 +64,8 @@ def test_compact_sidebar_at_360_px_clips_nothing_and_is_remembered(
         window.dial.call_button.click()
         await wait_until(lambda: window.cards()
                          and window.cards()[0].timeline.phase is Phase.ENDED, 20, "the call")
-        await wait_until(lambda: window.recent.model.rowCount() > 0, 15, "recent calls")
+        await wait_until(lambda: app.runtime.history.recent_model.rowCount() > 0, 20,
+                         "recent calls")
         window.dial.show_message("No phone number found in “Customer wants a callback…”.")
         await wait_until(lambda: window.width() == 360, 5, "the 360 px window")
         assert clipped(window) == []

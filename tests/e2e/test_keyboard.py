@@ -83,7 +83,8 @@ def test_every_tab_stop_has_a_name_and_the_table_is_one_stop(qloop: QtLoop, qtbo
         app = await start_app()
         window = app.window
         window.activateWindow()
-        await wait_until(lambda: window.recent.model.rowCount() > 1, 10, "recent calls")
+        await wait_until(lambda: app.runtime.history.recent_model.rowCount() > 1, 20,
+                         "recent calls")
         await _ended_call(app, qtbot)
         chain = focus_chain(window, qtbot)
         unnamed = [f"{type(w).__name__}:{w.objectName()}" for w in chain if not _name(w)]

@@ -18,11 +18,12 @@ def sandbox_config() -> SandboxConfig:
 
 
 def rows_by_recording(panel: object) -> tuple[int | None, int | None]:
+    """Recent calls' rows (the history store's model) with and without a recording."""
     model = panel.model  # type: ignore[attr-defined]
-    with_rec = next((r for r in range(model.rowCount())
-                     if model.record(r).recording_url and model.record(r).duration_s >= 8), None)
-    without = next((r for r in range(model.rowCount()) if not model.record(r).recording_url),
-                   None)
+    calls = [model.row_at(r).call for r in range(model.rowCount())]
+    with_rec = next((r for r, c in enumerate(calls)
+                     if c.recording_url and c.duration_s >= 8), None)
+    without = next((r for r, c in enumerate(calls) if not c.recording_url), None)
     return with_rec, without
 
 
@@ -31,7 +32,7 @@ def test_play_is_offered_only_for_calls_with_a_recording(qloop: QtLoop, qtbot: o
     async def scenario() -> None:
         app = await start_app()  # type: ignore[operator]
         panel = app.window.recent
-        await wait_until(lambda: panel.model.rowCount() > 0, 10, "history to load")
+        await wait_until(lambda: panel.model.rowCount() > 0, 20, "history to load")
         with_rec, without = rows_by_recording(panel)
         assert with_rec is not None and without is not None
         assert not panel.play_button.isEnabled()
@@ -53,10 +54,10 @@ def test_play_recording_from_recent_calls(qloop: QtLoop, qtbot: object,
     async def scenario() -> None:
         app = await start_app()  # type: ignore[operator]
         panel = app.window.recent
-        await wait_until(lambda: panel.model.rowCount() > 0, 10, "history to load")
+        await wait_until(lambda: panel.model.rowCount() > 0, 20, "history to load")
         row, _ = rows_by_recording(panel)
         assert row is not None
-        record = panel.model.record(row)
+        record = panel.model.row_at(row).call
         panel.table.selectRow(row)
         panel.play_button.click()
         tools = app.runtime.audio
@@ -115,7 +116,7 @@ def test_closing_the_player_while_downloading_abandons_the_download(
     async def scenario() -> None:
         app = await start_app()  # type: ignore[operator]
         panel = app.window.recent
-        await wait_until(lambda: panel.model.rowCount() > 0, 10, "history to load")
+        await wait_until(lambda: panel.model.rowCount() > 0, 20, "history to load")
         row, _ = rows_by_recording(panel)
         assert row is not None
         app.sandbox.control("POST", "/_sandbox/faults",
