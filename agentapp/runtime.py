@@ -41,6 +41,7 @@ from agentapp.qt.history_facade import (
     HistoryFacade,
     install_history_action,
     install_status_widgets,
+    recording_title,
 )
 from agentapp.qt.pop_facade import PopFacade, install_lookup_action
 from agentapp.qt.pop_pause import install_pop_pause
@@ -169,6 +170,8 @@ class AppRuntime:
         self.settings_flow = self._build_settings_flow(window)
         window.audio_check_requested.connect(lambda: self.audio.open_check())
         window.play_recording_requested.connect(lambda url, title: self.audio.play(url, title))
+        self.history.play_hook = lambda call: self.audio.play(call.recording_url,
+                                                              recording_title(call))
         self.help = HelpFlow(window, self._launch.profile)
         window.guide_requested.connect(self.help.open_guide)
         window.shortcuts_requested.connect(self.help.open_shortcuts)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -20,16 +20,19 @@ from PySide6.QtWidgets import (
 
 from agentapp.qt.bridge import Subscriptions
 from agentapp.qt.history_model import (
+    DISPOSITION_COLUMN,
     RECENT_COLUMNS,
     ContactHistoryModel,
     HistoryTableModel,
     duration_text,
+    row_value,
 )
 from agentapp.services.history_session import HistoryServices
 from agentapp.services.history_sync import SyncStatus
 from agentapp.store import CallRow, HistoryRow
 from agentapp.store.calls_repo import DaySummary, HistoryFilter
 from agentapp.ui.history_view import FilterValues, HistoryView
+from agentapp.ui.recent_calls import TITLE_ROLE
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +64,16 @@ def to_filter(values: FilterValues, tz: Any) -> HistoryFilter:
 def today_text(summary: DaySummary) -> str:
     if not (summary.made or summary.received):
         return "Today: no calls yet."
+    pending = (f"{summary.pending} disposition{'s' if summary.pending != 1 else ''} pending"
+               if summary.pending else "no dispositions pending")
     return (f"Today: {summary.made} made · {summary.received} received · "
-            f"{summary.answered} answered · talk time {duration_text(summary.talk_time_s)}")
+            f"{summary.answered} answered · talk time {duration_text(summary.talk_time_s)}"
+            f" · {pending}")
+
+
+def recording_title(call: CallRow) -> str:
+    """The player window's title for a stored call's recording (as Recent calls gives it)."""
+    return row_value(HistoryRow(call), TITLE_ROLE, "")
 
 
 def sync_text(status: SyncStatus, now: datetime) -> str:
@@ -100,8 +111,8 @@ class HistoryFacade(QObject):
         self.view: HistoryView | None = None
         self._selected: HistoryRow | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        # The audio issue sets this; until then history rows show no play button.
-        self.play_hook: Callable[[CallRow], None] | None = None
+        # The runtime sets this to the recording player; without it no play button shows.
+        self.play_hook: Callable[[CallRow], object] | None = None
         # Issue 10 (dispositions) sets this; until then no "Disposition…" button shows.
         self.disposition_hook: Callable[[CallRow], None] | None = None
         self._reload = QTimer(self)
@@ -110,6 +121,7 @@ class HistoryFacade(QObject):
         self._reload.timeout.connect(self._refresh_all)
         self.model.count_changed.connect(self._count_changed)
         self.recent_model.count_changed.connect(lambda _n: self._recent_status())
+        self.model.dataChanged.connect(self._dispositions_redrawn)
 
     # -- session -------------------------------------------------------------------
     def bind(self, history: HistoryServices | None) -> None:
@@ -214,6 +226,13 @@ class HistoryFacade(QObject):
     async def _load_status(self, history: HistoryServices) -> None:
         await history.sync.load_status()
 
+    def _dispositions_redrawn(self, top: QModelIndex, bottom: QModelIndex, *_: object) -> None:
+        """Issue 10 redraws the whole Disposition column when a local state changes:
+        the today line's "dispositions pending" changes with it."""
+        if (top.column() == bottom.column() == DISPOSITION_COLUMN and top.row() == 0
+                and bottom.row() == self.model.rowCount() - 1):
+            self._refresh_side()
+
     def _recent_status(self) -> None:
         if self._history is None:
             text = ""
@@ -253,7 +272,7 @@ class HistoryFacade(QObject):
     async def _side(self, history: HistoryServices) -> None:
         now = self._now()
         start, end = day_bounds(now.date(), now.tzinfo)
-        summary = await history.store.calls.day_summary(start, end)
+        summary = await history.store.calls.day_summary(start, end, history.ext_no)
         dids = await history.store.calls.dids()
         if self.view is not None and history is self._history:
             self.view.show_today(today_text(summary))

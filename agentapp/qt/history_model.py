@@ -352,7 +352,8 @@ class ContactHistoryModel(QAbstractTableModel):
         column = index.column()
         values = (
             datetime.fromtimestamp(call.started_at).strftime("%Y-%m-%d %H:%M"),
-            KIND_WORDS.get(call.kind, call.kind), call.outcome, duration_text(call.duration_s),
+            KIND_WORDS.get(call.kind, call.kind), outcome_text(call.outcome),
+            duration_text(call.duration_s),
             call.did, call.disposition, call.remark, "Yes" if call.recording_url else "",
         )
         return values[column]

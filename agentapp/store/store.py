@@ -101,8 +101,9 @@ class CallsStore:
     async def dids(self) -> list[str]:
         return await self._db.read(calls_repo.distinct_dids)
 
-    async def day_summary(self, start: int, end: int) -> DaySummary:
-        return await self._db.read(partial(calls_repo.day_summary, start=start, end=end))
+    async def day_summary(self, start: int, end: int, ext_no: str = "") -> DaySummary:
+        return await self._db.read(partial(calls_repo.day_summary, start=start, end=end,
+                                           ext_no=ext_no))
 
 
 class ContactsStore:

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from agentapp.qt.history_facade import recording_title
 from agentapp.sandbox import SandboxConfig
 from agentapp.sandbox.thread import SandboxThread
 from agentapp.store import ContactRow
+from agentapp.ui.player import PlayerDialog
 from testkit.apps import StartApp
 from testkit.qt_loop import QtLoop
 from testkit.waiting import wait_until
@@ -48,7 +50,7 @@ def test_history_loads_filters_and_sorts(qloop: QtLoop, start_app: StartApp,
         view = await synced(app, total)
         model = app.runtime.history.model
         assert view.count.text() == f"{total:,} calls"
-        assert not view.play_button.isVisible()  # no player yet: no play button
+        assert view.play_button.isVisible() and not view.play_button.isEnabled()
 
         view.kind.setCurrentIndex(1)  # Incoming
         incoming = sum(1 for r in sandbox.server.context.world.call_logs
@@ -89,6 +91,33 @@ def test_history_loads_filters_and_sorts(qloop: QtLoop, start_app: StartApp,
                          "the contact's history")
         assert view.call_back_button.isEnabled()
         assert view.today.text().startswith("Today:")
+        assert "pending" in view.today.text()
+
+        # A recording in the contact's history plays in the app's player.
+        calls = app.runtime.history.contact_model.rows
+        with_rec = next((r for r, c in enumerate(calls) if c.recording_url), None)
+        if with_rec is None:  # this contact has none: any call that has one
+            view.set_search("")
+            await wait_until(lambda: model.loaded.is_set(), 10, "all calls")
+            await wait_until(lambda: "…" not in column(model, 0), 10, "rows")
+            row = next(r for r in range(model.rowCount())
+                       if model.row_at(r).call.recording_url)  # type: ignore[union-attr]
+            view.table.selectRow(row)
+            await wait_until(lambda: any(c.recording_url for c in
+                                         app.runtime.history.contact_model.rows), 10,
+                             "that contact's history")
+            calls = app.runtime.history.contact_model.rows
+            with_rec = next(r for r, c in enumerate(calls) if c.recording_url)
+        view.contact_table.selectRow(with_rec)
+        assert view.play_button.isEnabled()
+        view.play_button.click()
+        audio = app.runtime.audio
+        await wait_until(lambda: audio.player is not None, 5, "the player window")
+        dialog = audio.player.parent() if audio.player is not None else None
+        assert isinstance(dialog, PlayerDialog) and dialog.isVisible()
+        assert dialog.player.title.text() == recording_title(calls[with_rec])
+        dialog.reject()
+        await wait_until(lambda: audio.player is None, 10, "player closed")
     qloop.run(scenario())
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from agentapp.store import ContactRow, number_key
 from agentapp.store.calls_repo import HistoryFilter, HistoryQuery
+from agentapp.store.dispositions_repo import Draft
 from tests.store.store_support import T0, call, opened
 
 
@@ -131,6 +132,31 @@ def test_history_filters_sort_and_paging(tmp_path: Path) -> None:
             summary = await store.calls.day_summary(T0, T0 + 86_400)
             assert (summary.made, summary.received, summary.answered) == (2, 2, 3)
             assert summary.talk_time_s == 60 + 30 + 5
+            assert summary.pending == 3  # the three answered calls, none dispositioned
+
+    asyncio.run(scenario())
+
+
+def test_today_counts_one_agent_and_dispositions_pending(tmp_path: Path) -> None:
+    """Pending: answered, no disposition on the server, none saved here (queued or sent);
+    a draft still being edited does not count as done; masked calls take none."""
+
+    async def scenario() -> None:
+        async with opened(tmp_path / "s.sqlite3") as store:
+            await store.calls.upsert([
+                call("1", ext_no="2101"), call("2", ext_no="2101"),
+                call("3", ext_no="2101", disposition="Interested"),
+                call("4", ext_no="2101", outcome="missed"),
+                call("5", ext_no="2101", source="masked", kind="masked", direction="outbound"),
+                call("6", ext_no="2101"), call("7", ext_no="2102"),
+            ])
+            await store.dispositions.commit(Draft("call", "1", "incoming", status_id=1))
+            await store.dispositions.save_draft(Draft("call", "2", "incoming", status_id=1))
+            mine = await store.calls.day_summary(T0, T0 + 86_400, "2101")
+            assert (mine.received, mine.answered) == (5, 5)
+            assert mine.pending == 2  # "2" (still editing) and "6"
+            everyone = await store.calls.day_summary(T0, T0 + 86_400)
+            assert everyone.pending == 3
 
     asyncio.run(scenario())
 
