@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agentapp.ui.recent_calls import KEY_ROLE
 from agentapp.ui.style import named
 
 KIND_CHOICES = (("All kinds", ""), ("Incoming", "incoming"), ("Outgoing", "outgoing"),
                 ("Click-to-call", "c2c"), ("Dialer", "dialer"), ("Masked", "masked"))
 OUTCOME_CHOICES = (("Any outcome", None), ("Answered", True), ("Not answered", False))
 SEARCH_DELAY_MS = 250
+RESELECT_WITHIN = 200  # rows searched for the selected call after a reload (the first page)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class HistoryView(QWidget):
                        self.disposition_button):
             button.setEnabled(False)
         self._recording_rows: set[int] = set()
+        self._reselect = ""
         self._layout()
 
     def _combo(self, name: str, items: list[str]) -> QComboBox:
@@ -168,6 +171,9 @@ class HistoryView(QWidget):
 
     def set_models(self, calls: QAbstractItemModel, contact: QAbstractItemModel) -> None:
         self.table.setModel(calls)
+        # A sync reloads the model: keep the selected call selected when it is near the top.
+        calls.modelAboutToBeReset.connect(self._remember_selection)
+        calls.modelReset.connect(self._restore_selection)
         self.contact_table.setModel(contact)
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self.row_selected.emit(current.row()))
@@ -177,6 +183,21 @@ class HistoryView(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         for column, width in enumerate((130, 160, 140, 100, 90, 70, 120, 110)):
             self.table.setColumnWidth(column, width)
+
+    def _remember_selection(self) -> None:
+        index = self.table.currentIndex()
+        key = index.data(KEY_ROLE) if index.isValid() else None
+        self._reselect = key if isinstance(key, str) else ""
+
+    def _restore_selection(self) -> None:
+        key, self._reselect = self._reselect, ""
+        model = self.table.model()
+        if not key or model is None:
+            return
+        for row in range(min(model.rowCount(), RESELECT_WITHIN)):
+            if model.index(row, 0).data(KEY_ROLE) == key:
+                self.table.selectRow(row)
+                return
 
     # -- reading the controls --------------------------------------------------
     def filter_values(self) -> FilterValues:

@@ -114,3 +114,31 @@ def test_recent_view_limit_extension_hold_and_lent_disposition_words(
             await store.aclose()
 
     qloop.run(scenario())
+
+
+def test_history_view_keeps_the_selected_call_across_a_reload(qloop: QtLoop,
+                                                              tmp_path: Path) -> None:
+    async def scenario() -> None:
+        from agentapp.qt.history_model import ContactHistoryModel
+        from agentapp.ui.history_view import HistoryView
+
+        store = await open_store(tmp_path / "view.sqlite3")
+        view = HistoryView()
+        try:
+            await store.calls.upsert([call(str(i), started_at=T0 - i) for i in range(10)])
+            model = HistoryTableModel()
+            view.set_models(model, ContactHistoryModel())
+            model.set_store(store)
+            await model.loaded.wait()
+            view.table.selectRow(3)
+            await store.calls.upsert([call("newer", started_at=T0 + 60)])
+            model.reload()
+            await wait_until(lambda: model.loaded.is_set() and model.rowCount() == 11, 10,
+                             "the reload")
+            assert view.table.currentIndex().row() == 4  # moved down with its call
+            assert model.row_at(4).call.record_id == "3"  # type: ignore[union-attr]
+        finally:
+            view.deleteLater()
+            await store.aclose()
+
+    qloop.run(scenario())
