@@ -47,6 +47,7 @@ CURSOR_KEYS = {"call": "cursor.call", "c2c": "cursor.c2c", "dialer": "cursor.dia
 LAST_SYNCED = "last_synced_at"
 BACKFILLED = "backfill_done_at"
 RECONCILED = "last_reconciled_at"
+RECONCILED_FULL = "last_full_reconciled_at"
 
 Phase = Literal["idle", "syncing", "retrying", "offline"]
 
@@ -177,14 +178,26 @@ class HistorySync:
     async def reconcile(self, window_s: float | None = None, *, full: bool = True) -> int:
         """Re-read the last hours by date range (catches calls that ended late).
 
-        ``full=False`` re-reads only the date-filtered logs (calls, masked calls).
+        By default the range reaches back to the window before the last successful
+        reconcile, not just before now: after hours offline or closed, a long call
+        that started before the app went away and ended while it was away (its id
+        below the cursor by then) is still found. ``window_s`` asks for exactly
+        that window. ``full=False`` re-reads only the date-filtered logs (calls,
+        masked calls); click-to-call and dialer logs are read whole, so they keep
+        their own last-reconciled mark.
         """
         now = self._clock()
-        since = now - (window_s if window_s is not None else self._settings.reconcile_window_s)
-        categories = ["call", "c2c", "dialer"] if full else ["call"]
-        rows = await self._range(categories, since, now)
+        window = window_s if window_s is not None else self._settings.reconcile_window_s
+        state = await self._store.sync.all() if window_s is None else {}
+        since = self._reconcile_since(state.get(RECONCILED), now, window)
+        rows = await self._range(["call"], since, now)
         rows += await self._masked(since, now)
-        return await self._write(rows, {RECONCILED: str(int(now))})
+        marks = {RECONCILED: str(int(now))}
+        if full:
+            since_full = self._reconcile_since(state.get(RECONCILED_FULL), now, window)
+            rows += await self._range(["c2c", "dialer"], since_full, now)
+            marks[RECONCILED_FULL] = str(int(now))
+        return await self._write(rows, marks)
 
     @pauses_collector  # a full sync's gc passes were its UI stalls (history_gc)
     async def backfill(self, days: int | None = None) -> int:
@@ -211,6 +224,14 @@ class HistorySync:
 
     # Internals ------------------------------------------------------------
 
+    def _reconcile_since(self, last: str | None, now: float, window: float) -> float:
+        """``window`` before the last reconcile (or before now, if later), at most the
+        backfill's days back."""
+        since = now - window
+        if last:
+            since = min(since, int(last) - window)
+        return max(since, now - self._settings.backfill_days * DAY_S)
+
     def _gap_start(self, last_synced: int | None, now: float) -> float:
         """Where a saturated page's gap may begin: the last sync, less the late-call window."""
         floor = now - self._settings.backfill_days * DAY_S
@@ -222,13 +243,23 @@ class HistorySync:
         rows: list[CallRow] = []
         for category in categories:
             if category == "call":
-                records = await self._api.call_logs(ist_day(since), ist_day(now))
+                records = await self._call_logs(since, now)
             elif category == "c2c":
                 records = await self._api.c2c_logs()
             else:
                 records = await self._api.dialer_logs()
             rows += await rows_from_records(records)
         return self._within(rows, since, now)
+
+    async def _call_logs(self, since: float, now: float) -> list[CallRecord]:
+        """The call log for ``since``..``now``, one IST day per request (a long gap
+        would otherwise be one very large answer)."""
+        first, last = ist_day(since), ist_day(now)
+        records: list[CallRecord] = []
+        for n in range((last - first).days + 1):
+            day = date.fromordinal(first.toordinal() + n)
+            records += await self._api.call_logs(day, day)
+        return records
 
     async def _masked(self, since: float, now: float) -> list[CallRow]:
         """Masked calls are not in the cursor feed; an account without masking is not an error."""

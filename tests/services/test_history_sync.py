@@ -164,6 +164,36 @@ def test_call_that_ends_after_a_newer_one_is_found(sandbox: SandboxThread,
     asyncio.run(scenario())
 
 
+def test_call_that_ends_while_the_app_is_away_is_found_at_the_next_start(
+        sandbox: SandboxThread, tmp_path: Path) -> None:
+    """A long call started before the app went away, ended while it was away (its id
+    below the cursor), longer ago than the 6 h window: the start-up reconcile reaches
+    back to the window before the last reconcile, so it is still found."""
+
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        try:
+            async with ivr_client(sandbox) as api:
+                sync = HistorySync(api, store, clock=sim_clock(sandbox))  # 6 h window
+                await sync.backfill()
+                await sync.reconcile()
+                long_id = inject(sandbox, "9876512345", talk_seconds=30_000)  # 8.3 h
+                short_id = inject(sandbox, "9876554321", talk_seconds=2)
+                await wait_ended(sandbox, {short_id})
+                assert await sync.poll() == 1  # the cursor passes the long call; then away
+                await asyncio.to_thread(sandbox.control, "POST", "/_sandbox/speed",
+                                        {"speed": 10_000})
+                await wait_ended(sandbox, {long_id})
+                assert await sync.poll() == 0  # back: the cursor feed never returns it
+                assert await sync.reconcile() >= 1  # the start-up reconcile does
+                assert await store.calls.get("call", long_id) is not None
+                assert await all_keys(store) == world_keys(sandbox)
+        finally:
+            await store.aclose()
+
+    asyncio.run(scenario())
+
+
 def test_first_poll_on_an_empty_store_backfills_the_gap(sandbox: SandboxThread,
                                                        tmp_path: Path) -> None:
     """Without a backfill, the first (saturated) poll still fetches the whole window."""
