@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from agentapp.store.connection import tx
 from agentapp.store.rows import (
@@ -44,7 +45,7 @@ def _upsert_sql() -> str:
             updates.append(f"{name} = excluded.{name}")
             if name != "updated_at":
                 differs.append(f"excluded.{name} IS NOT calls.{name}")
-    placeholders = ", ".join(f":{n}" for n in names)
+    placeholders = ", ".join("?" for _ in names)  # positional: rows bind as plain tuples
     # The WHERE makes an unchanged row a no-op, so sqlite's change count says how
     # many rows were new or really changed (views reload only then).
     return (
@@ -55,6 +56,7 @@ def _upsert_sql() -> str:
 
 
 _UPSERT = _upsert_sql()
+_FIELDS = attrgetter(*CALL_COLUMNS)  # one C call per row, in CALL_COLUMNS order
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,8 @@ def upsert_calls_counted(
     per row): a sync writes 100,000 rows, and Python work on this thread takes
     the GIL from the UI thread.
     """
-    def values(call: CallRow) -> dict[str, object]:
-        row = {name: getattr(call, name) for name in CALL_COLUMNS}
-        row.update(answered=int(is_answered(call.outcome)), first_seen_at=now, updated_at=now)
-        return row
+    def values(call: CallRow) -> tuple[object, ...]:
+        return (*_FIELDS(call), int(is_answered(call.outcome)), now, now)
 
     with tx(conn):
         # New rows get ids above today's largest (INTEGER PRIMARY KEY), so counting
