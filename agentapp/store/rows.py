@@ -41,7 +41,7 @@ def is_answered(outcome: str) -> bool:
     return outcome.strip().lower() in _ANSWERED_WORDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallRow:
     """One call of any kind, unique by ``(source, record_id)``.
 
@@ -78,7 +78,7 @@ class CallRow:
 CALL_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(CallRow))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistoryRow:
     """A stored call with the contact's name joined in (for views)."""
 

@@ -81,6 +81,10 @@ class DbWorker:
                     future.set_result(job(conn))
                 except BaseException as exc:
                     future.set_exception(exc)
+                # Drop the finished job now, not when the next one arrives: a sync's
+                # write holds 100,000 rows, which would otherwise stay alive (and be
+                # walked by every garbage-collector pass) until the next write.
+                del item, job, future
         finally:
             if conn is not None:
                 conn.close()
