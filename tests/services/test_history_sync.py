@@ -388,21 +388,20 @@ def test_a_call_ending_during_a_poll_is_polled_for_at_once(sandbox: SandboxThrea
 
 
 def test_collector_pauses_nest_and_restore() -> None:
+    """A hold stops collections (automatic ones and qt/main_thread_gc's, which both
+    wait for the first threshold), nests, and gives the thresholds back."""
     import gc
 
     from agentapp.services.history_gc import collector_paused
 
-    assert gc.isenabled()
+    before = gc.get_threshold()
     with collector_paused():
-        assert not gc.isenabled()
+        held = gc.get_threshold()
+        assert held[0] > 10**6 and held[1:] == before[1:]
         with collector_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the outer pause still holds
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()  # not re-enabled by us if it was off before
-    finally:
-        gc.enable()
+            assert gc.get_threshold() == held
+        assert gc.get_threshold() == held  # the outer hold still holds
+        garbage = [[] for _ in range(5000)]  # tracked containers, far past the usual 700
+        assert gc.get_count()[0] < gc.get_threshold()[0]  # no pass is due
+        del garbage
+    assert gc.get_threshold() == before
