@@ -401,7 +401,7 @@ def test_collector_pauses_nest_and_restore() -> None:
         with collector_paused():
             assert gc.get_threshold() == held
         assert gc.get_threshold() == held  # the outer hold still holds
-        garbage: list[list[int]] = [[] for _ in range(5000)]  # tracked containers, far past the usual 700
+        garbage: list[list[int]] = [[] for _ in range(5000)]  # tracked, far past 700
         assert gc.get_count()[0] < gc.get_threshold()[0]  # no pass is due
         del garbage
     assert gc.get_threshold() == before
