@@ -211,7 +211,8 @@ class HistorySync:
         total = 0
         for i in range(day_count):
             self._progress(i / steps, f"Fetching call history: day {i + 1} of {day_count}")
-            day = date.fromordinal(first.toordinal() + i)
+            # Newest day first: Recent calls and the history fill from the top.
+            day = date.fromordinal(last.toordinal() - i)
             records = await self._api.call_logs(day, day)
             total += await self._write(self._within(await rows_from_records(records), since, now))
         self._progress(day_count / steps, "Fetching click-to-call and dialer history")

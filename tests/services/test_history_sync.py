@@ -405,3 +405,30 @@ def test_collector_pauses_nest_and_restore() -> None:
         assert gc.get_count()[0] < gc.get_threshold()[0]  # no pass is due
         del garbage
     assert gc.get_threshold() == before
+
+
+def test_first_backfill_fetches_the_newest_day_first(sandbox: SandboxThread,
+                                                     tmp_path: Path) -> None:
+    """Recent calls (newest first) fills from the top while the backfill runs."""
+
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        days: list[object] = []
+        try:
+            async with ivr_client(sandbox) as api:
+                original = api.call_logs
+
+                async def call_logs(from_date: object = None, to_date: object = None) -> object:
+                    days.append(from_date)
+                    return await original(from_date, to_date)  # type: ignore[arg-type]
+
+                api.call_logs = call_logs  # type: ignore[method-assign,assignment]
+                sync = HistorySync(api, store, clock=sim_clock(sandbox),
+                                   settings=SyncSettings(backfill_days=5))
+                await sync.backfill()
+        finally:
+            await store.aclose()
+        assert len(days) >= 5
+        assert days == sorted(days, reverse=True)  # type: ignore[type-var]
+
+    asyncio.run(scenario())
