@@ -94,7 +94,7 @@ class HistoryFacade(QObject):
     available_changed = Signal(bool)  # a store is open for this session
     sync_text_changed = Signal(str)  # the sync state in words ("" without a session)
     call_selected = Signal(object)  # CallRow of the selected history row (issue 10 labels it)
-    recent_status_changed = Signal(str)  # why Recent calls is empty or stale ("" = fine)
+    recent_status_changed = Signal(str)  # why Recent calls is empty ("" = it is not)
 
     def __init__(self, *, now: Now = _local_now, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,7 +107,6 @@ class HistoryFacade(QObject):
         self.recent_model = HistoryTableModel(columns=RECENT_COLUMNS, base=self.model)
         self.recent_model.set_limit(RECENT_LIMIT)
         self.contact_model = ContactHistoryModel()
-        self._sync_problem = ""
         self.view: HistoryView | None = None
         self._selected: HistoryRow | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -130,7 +129,6 @@ class HistoryFacade(QObject):
         self.model.set_store(history.store if history else None)
         self.recent_model.set_store(history.store if history else None,
                                     HistoryFilter(ext_no=history.ext_no if history else ""))
-        self._sync_problem = ""
         self._recent_status()
         self.contact_model.set_rows([])
         self.available_changed.emit(history is not None)
@@ -234,10 +232,9 @@ class HistoryFacade(QObject):
             self._refresh_side()
 
     def _recent_status(self) -> None:
+        # The sync's state (offline, retrying) is said once, by the strip's History pill.
         if self._history is None:
             text = ""
-        elif self._sync_problem:
-            text = self._sync_problem
         elif self.recent_model.loaded.is_set() and not self.recent_model.rowCount():
             text = "No calls yet."
         else:
@@ -245,10 +242,6 @@ class HistoryFacade(QObject):
         self.recent_status_changed.emit(text)
 
     def _sync_status(self, status: SyncStatus) -> None:
-        self._sync_problem = {"offline": "Offline: showing saved calls.",
-                              "retrying": "Not up to date: the sync is retrying."
-                              }.get(status.phase, "")
-        self._recent_status()
         text = sync_text(status, self._now())
         self.sync_text_changed.emit(text)
         if self.view is not None:
