@@ -32,7 +32,8 @@ def test_play_is_offered_only_for_calls_with_a_recording(qloop: QtLoop, qtbot: o
     async def scenario() -> None:
         app = await start_app()  # type: ignore[operator]
         panel = app.window.recent
-        await wait_until(lambda: panel.model.rowCount() > 0, 20, "history to load")
+        await wait_until(lambda: None not in rows_by_recording(panel), 30,
+                         "calls with and without a recording (the sync fills Recent calls)")
         with_rec, without = rows_by_recording(panel)
         assert with_rec is not None and without is not None
         assert not panel.play_button.isEnabled()
@@ -54,7 +55,8 @@ def test_play_recording_from_recent_calls(qloop: QtLoop, qtbot: object,
     async def scenario() -> None:
         app = await start_app()  # type: ignore[operator]
         panel = app.window.recent
-        await wait_until(lambda: panel.model.rowCount() > 0, 20, "history to load")
+        await wait_until(lambda: None not in rows_by_recording(panel), 30,
+                         "calls with and without a recording (the sync fills Recent calls)")
         row, _ = rows_by_recording(panel)
         assert row is not None
         record = panel.model.row_at(row).call
@@ -116,7 +118,8 @@ def test_closing_the_player_while_downloading_abandons_the_download(
     async def scenario() -> None:
         app = await start_app()  # type: ignore[operator]
         panel = app.window.recent
-        await wait_until(lambda: panel.model.rowCount() > 0, 20, "history to load")
+        await wait_until(lambda: None not in rows_by_recording(panel), 30,
+                         "calls with and without a recording (the sync fills Recent calls)")
         row, _ = rows_by_recording(panel)
         assert row is not None
         app.sandbox.control("POST", "/_sandbox/faults",
