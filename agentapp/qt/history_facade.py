@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -27,6 +26,7 @@ from agentapp.qt.history_model import (
     duration_text,
     row_value,
 )
+from agentapp.qt.owned_tasks import OwnedTasks
 from agentapp.services.history_session import HistoryServices
 from agentapp.services.history_sync import SyncStatus
 from agentapp.store import CallRow, HistoryRow
@@ -109,7 +109,7 @@ class HistoryFacade(QObject):
         self.contact_model = ContactHistoryModel()
         self.view: HistoryView | None = None
         self._selected: HistoryRow | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = OwnedTasks("history view")
         # The runtime sets this to the recording player; without it no play button shows.
         self.play_hook: Callable[[CallRow], object] | None = None
         # Issue 10 (dispositions) sets this; until then no "Disposition…" button shows.
@@ -137,7 +137,7 @@ class HistoryFacade(QObject):
         if history is not None:
             self._subs.add(history.sync.status, self._sync_status)
             self._subs.add(history.sync.changed, lambda _n: self._reload.start())
-            self._spawn(self._load_status(history))
+            self._tasks.run(self._load_status(history))
             self._refresh_side()
 
     @property
@@ -189,7 +189,7 @@ class HistoryFacade(QObject):
         if self._selected is not None:
             self.call_selected.emit(self._selected.call)
         if self._selected is not None and self._history is not None:
-            self._spawn(self._load_contact(self._selected))
+            self._tasks.run(self._load_contact(self._selected))
 
     async def _load_contact(self, selected: HistoryRow) -> None:
         assert self._history is not None
@@ -256,11 +256,11 @@ class HistoryFacade(QObject):
         self.recent_model.reload()
         self._refresh_side()
         if self._selected is not None:
-            self._spawn(self._load_contact(self._selected))
+            self._tasks.run(self._load_contact(self._selected))
 
     def _refresh_side(self) -> None:
         if self._history is not None and self.view is not None:
-            self._spawn(self._side(self._history))
+            self._tasks.run(self._side(self._history))
 
     async def _side(self, history: HistoryServices) -> None:
         now = self._now()
@@ -270,16 +270,6 @@ class HistoryFacade(QObject):
         if self.view is not None and history is self._history:
             self.view.show_today(today_text(summary))
             self.view.set_dids(dids)
-
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_event_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("history view task failed", exc_info=task.exception())
 
 
 def install_status_widgets(window: QMainWindow, history: HistoryFacade,
