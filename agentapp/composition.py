@@ -22,10 +22,12 @@ import httpx
 from agentapp.api.client import IvrClient
 from agentapp.api.coerce import today_ist
 from agentapp.api.errors import ApiError
+from agentapp.cli import LaunchRequest
 from agentapp.core.call import EventKind
 from agentapp.core.session import Session
 from agentapp.core.urls import is_loopback_url
 from agentapp.paths import data_dir
+from agentapp.secrets import AsyncSecretStore
 from agentapp.services.call_lookup import CallLookup
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor, ConnState
@@ -54,6 +56,10 @@ from agentapp.settings import (
     HISTORY_BACKFILL_DAYS,
     PHONE_DEFAULT_REGION,
     POP_INCOMING_TRIGGER,
+    RELAY_ACCOUNT,
+    RELAY_CA_FILE,
+    RELAY_NATS_URLS,
+    RELAY_WEBHOOK_URL,
     WEBHOOK_HOST,
     WEBHOOK_PORT,
     WEBHOOK_PUBLIC_URL,
@@ -151,6 +157,26 @@ class RelayAccess:
     webhook_secret: str = field(default="", repr=False)
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
     ca_file: str = ""  # PEM CA of the relay's NATS servers ("" = the system's CAs)
+
+
+async def relay_access(launch: LaunchRequest, settings: Settings,
+                       env_relay: tuple[str, str], secrets: AsyncSecretStore,
+                       ) -> RelayAccess | None:
+    """The team relay from the launch or Settings; credentials from env or keyring."""
+    urls = launch.relay or tuple(
+        u.strip() for u in settings.get(RELAY_NATS_URLS).split(",") if u.strip())
+    if not urls:
+        return None
+    creds, webhook_secret = env_relay
+    if not creds:
+        try:
+            creds = await secrets.get_relay_creds(launch.profile) or ""
+        except Exception as exc:  # a locked keyring: connect without credentials
+            log.warning("relay credentials unavailable (%s)", type(exc).__name__)
+    return RelayAccess(
+        urls, launch.relay_account or settings.get(RELAY_ACCOUNT), creds,
+        launch.relay_url or settings.get(RELAY_WEBHOOK_URL),
+        webhook_secret, ca_file=launch.relay_ca or settings.get(RELAY_CA_FILE))
 
 
 async def build_session(

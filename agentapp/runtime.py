@@ -25,6 +25,7 @@ from agentapp.composition import (
     SessionServices,
     build_session,
     register_relay,
+    relay_access,
     start_receiver,
 )
 from agentapp.demo import DemoSandbox
@@ -32,26 +33,21 @@ from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
 from agentapp.qt import main_thread_gc
 from agentapp.qt.autostart_sync import AutostartSync, QtRunKey
-from agentapp.qt.calls_facade import CallsFacade
-from agentapp.qt.dial_facade import DialFacade
-from agentapp.qt.disposition_facade import DispositionFacade
 from agentapp.qt.disposition_wiring import install_dispositions
 from agentapp.qt.help_flow import HelpFlow
 from agentapp.qt.history_facade import (
-    HistoryFacade,
     install_history_action,
     install_status_widgets,
     recording_title,
 )
-from agentapp.qt.pop_facade import PopFacade, install_lookup_action
+from agentapp.qt.pop_facade import install_lookup_action
 from agentapp.qt.pop_pause import install_pop_pause
 from agentapp.qt.quit_guard import QUIT_ANYWAY, QuitGuard, live_call_reason
-from agentapp.qt.recent_calls_facade import RecentCallsFacade
+from agentapp.qt.session_facades import SessionFacades
 from agentapp.qt.settings_flow import SettingsFlow, SettingsHooks
 from agentapp.qt.settings_sources import audio_device_names
 from agentapp.qt.sign_in_flow import SignInFlow
-from agentapp.qt.status_facade import StatusFacade
-from agentapp.qt.status_panel_facade import StatusPanelFacade, install_status_panel_action
+from agentapp.qt.status_panel_facade import install_status_panel_action
 from agentapp.qt.window_presence import WindowPresence
 from agentapp.qt.wiring import MainWindowBinding
 from agentapp.resources import TRAY_INK, icon
@@ -67,10 +63,6 @@ from agentapp.settings import (
     NOTIFY_POP_DESKTOP,
     PHONE_DEFAULT_REGION,
     POP_CRM_URL_TEMPLATE,
-    RELAY_ACCOUNT,
-    RELAY_CA_FILE,
-    RELAY_NATS_URLS,
-    RELAY_WEBHOOK_URL,
     UI_GEOMETRY,
     UI_THEME,
     Settings,
@@ -119,15 +111,13 @@ class AppRuntime:
         self._plan: StartPlan | None = None
         self._token = ""
         self._switch_lock = asyncio.Lock()
-        self.dial = DialFacade()
-        self.calls = CallsFacade()
-        self.status = StatusFacade()
-        self.status_panel = StatusPanelFacade()
-        self.pops = PopFacade(crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE),
-                              did_label=self._did_label)
-        self.history = HistoryFacade()
-        self.recent = RecentCallsFacade(self.history)  # a view of the history's store
-        self.dispositions = DispositionFacade()
+        self._facades = facades = SessionFacades(
+            crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE),
+            did_label=self._did_label)
+        self.dial, self.calls, self.status = facades.dial, facades.calls, facades.status
+        self.status_panel, self.pops = facades.status_panel, facades.pops
+        self.history, self.recent = facades.history, facades.recent
+        self.dispositions = facades.dispositions
         self._quit_tasks: set[asyncio.Task[None]] = set()
         self.window: MainWindow | None = None
         self.signal_timer: QTimer | None = None  # see app._quit_on_signals
@@ -330,21 +320,7 @@ class AppRuntime:
         return await start_receiver(self._services, self._settings)
 
     async def _relay_access(self) -> RelayAccess | None:
-        """The team relay from the launch or Settings; credentials from env or keyring."""
-        urls = self._launch.relay or tuple(
-            u.strip() for u in self._settings.get(RELAY_NATS_URLS).split(",") if u.strip())
-        if not urls:
-            return None
-        creds, webhook_secret = self._env_relay
-        if not creds:
-            try:
-                creds = await self._secrets.get_relay_creds(self._launch.profile) or ""
-            except Exception as exc:  # a locked keyring: connect without credentials
-                log.warning("relay credentials unavailable (%s)", type(exc).__name__)
-        return RelayAccess(
-            urls, self._launch.relay_account or self._settings.get(RELAY_ACCOUNT), creds,
-            self._launch.relay_url or self._settings.get(RELAY_WEBHOOK_URL),
-            webhook_secret, ca_file=self._launch.relay_ca or self._settings.get(RELAY_CA_FILE))
+        return await relay_access(self._launch, self._settings, self._env_relay, self._secrets)
 
     def quit(self) -> None:
         self._quit.set()
@@ -403,18 +379,8 @@ class AppRuntime:
                 return False
             self._services = services
             self._plan = plan
-            self.dial.bind(services.dialing)
-            self.calls.bind(services.tracker)
-            self.status.bind(services.connectivity, services.status, services.live,
-                             services.live_problem)
-            history = services.history
-            self.pops.bind(history.pops if history else None,
-                           history.triggers if history else None)
-            self.history.bind(history)
-            self.status.bind_sync(history.sync.status if history else None)
-            self.status_panel.bind(services.status)
+            self._facades.bind(services)
             self._asked_sign_in = False
-            self.dispositions.bind(services.dispositions)
             self._binding.set_session(services.session, signed_in=plan.kind == "account")
             if self.presence is not None:
                 self.presence.set_signed_in(True)
@@ -425,17 +391,7 @@ class AppRuntime:
     async def _close_session(self) -> None:
         if self.presence is not None:
             self.presence.set_signed_in(False)
-        self.dial.bind(None)
-        self.calls.bind(None)
-        self.status.bind(None, None, None)
-        self.status.bind_sync(None)
-        self.status_panel.bind(None)
-        self.pops.bind(None, None)
-        self.pops.close_all()
-        self.history.bind(None)
-        self.dispositions.flush_drafts()
-        await self.dispositions.drain()
-        self.dispositions.bind(None)
+        await self._facades.unbind()
         services, self._services = self._services, None
         if services is not None:
             await services.close()

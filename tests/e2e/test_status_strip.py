@@ -108,7 +108,7 @@ def test_extension_change_rebuilds_the_session_on_the_new_line(
         await wait_until(lambda: app.runtime.services is not None
                          and app.runtime.services.session.ext_no == "2102", 10, "new extension")
         await wait_until(lambda: strip.extension.accessibleName().startswith(
-            "My extension 2102: enabled"), 10, "the new extension's pill")
+            "My extension 2102: enabled"), 30, "the new extension's pill")
     qloop.run(scenario())
 
 
