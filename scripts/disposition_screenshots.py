@@ -12,22 +12,11 @@ Throw-away profile and settings tree, like scripts/screenshots.py.
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
-import tempfile
-import time
 from pathlib import Path
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+from shots_support import out_dir, private_settings_tree, run_demo_per_theme, until
+
 DEMO_SPEED = 40.0
-
-
-async def _until(predicate: object, within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    while not predicate():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise TimeoutError("screenshot scene did not settle")
-        await asyncio.sleep(0.05)
 
 
 async def shoot(runtime: object, theme: str, out: Path) -> None:
@@ -72,12 +61,12 @@ async def shoot(runtime: object, theme: str, out: Path) -> None:
                     return form
         return None
 
-    await _until(card_form)
+    await until(card_form)
     form = card_form()
     assert form is not None
     QTest.keyClick(form.statuses, Qt.Key.Key_3)
     QTest.keyClicks(form.remark, "Asked for a call back after 6 pm")
-    await _until(lambda: form.state == "draft")
+    await until(lambda: form.state == "draft")
     await asyncio.sleep(0.3)
     suffix = "" if theme == "light" else "-dark"
     window.grab().save(str(out / f"disposition-card{suffix}.png"))
@@ -87,19 +76,19 @@ async def shoot(runtime: object, theme: str, out: Path) -> None:
             "error_rate": 1.0, "error_status": 400, "paths": ["/api/update_call_note"],
             "count": 1})).raise_for_status()
     form.save()
-    await _until(lambda: form.state == "failed")
+    await until(lambda: form.state == "failed")
     badge = runtime.dispositions.badge
-    await _until(badge.isVisible)
+    await until(badge.isVisible)
     outbox_list = runtime.dispositions.open_outbox()
-    await _until(lambda: outbox_list.items.count() == 1)
+    await until(lambda: outbox_list.items.count() == 1)
     await asyncio.sleep(0.3)
     window.grab().save(str(out / f"disposition-failed{suffix}.png"))
     outbox_list.grab().save(str(out / f"disposition-list{suffix}.png"))
     outbox_list.items.setCurrentRow(0)
     outbox_list.open_button.click()  # Edit and retry: the form in its own window
-    await _until(lambda: bool(runtime.dispositions._windows))
+    await until(lambda: bool(runtime.dispositions._windows))
     form_window = next(iter(runtime.dispositions._windows.values()))
-    await _until(lambda: form_window.form.state == "failed")
+    await until(lambda: form_window.form.state == "failed")
     await asyncio.sleep(0.3)
     form_window.grab().save(str(out / f"disposition-window{suffix}.png"))
     from PySide6.QtWidgets import QMessageBox
@@ -111,7 +100,7 @@ async def shoot(runtime: object, theme: str, out: Path) -> None:
         return None
 
     runtime.request_quit()  # one item failed: the app says so before quitting
-    await _until(question)
+    await until(question)
     await asyncio.sleep(0.3)
     box = question()
     assert box is not None
@@ -122,32 +111,9 @@ async def shoot(runtime: object, theme: str, out: Path) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
-    tmp = tempfile.mkdtemp(prefix="agentapp-shots-")
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = os.path.join(tmp, var.lower())
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from agentapp.cli import parse_launch
-    from agentapp.runtime import AppRuntime
-    from agentapp.single_instance import SingleInstance, instance_name
-
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    for theme in ("light", "dark"):
-        profile = f"shots-disp-{theme}"
-        single = SingleInstance(instance_name(profile))
-        single.listen()
-        runtime = AppRuntime(app, parse_launch(["--sandbox", "--profile", profile]), single,
-                             install_hooks=False)
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        with loop:
-            shot = loop.create_task(shoot(runtime, theme, out))
-            loop.run_until_complete(runtime.run())
-            shot.result()
-        single.close()
+    private_settings_tree()
+    out = out_dir()
+    run_demo_per_theme(shoot, out, profile_prefix="shots-disp")
     print(f"screenshots written to {out}")
     return 0
 

@@ -8,13 +8,12 @@ tests/e2e/test_screenshots.py runs it too, so it keeps working.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-import tempfile
 from datetime import datetime, time
 from pathlib import Path
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+from shots_support import out_dir, private_settings_tree, run_demo_per_theme
+
 DEMO_SPEED = 10.0  # ringing + connected in ~1 s instead of ~8 s
 
 
@@ -126,33 +125,19 @@ def _tray_states(window: object, suffix: str, out: Path) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
-    tmp = tempfile.mkdtemp(prefix="agentapp-shots-")
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = os.path.join(tmp, var.lower())
-    import qasync
+    private_settings_tree()
+    out = out_dir()
     from PySide6.QtWidgets import QApplication
 
-    from agentapp.cli import parse_launch
     from agentapp.composition import SessionClock
-    from agentapp.runtime import AppRuntime
-    from agentapp.single_instance import SingleInstance, instance_name
 
-    out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
-    for theme in ("light", "dark"):
-        profile = f"shots-{theme}"
-        single = SingleInstance(instance_name(profile))
-        single.listen()
-        runtime = AppRuntime(app, parse_launch(["--sandbox", "--profile", profile]), single,
-                             install_hooks=False, clock=SessionClock(local_now=_noon))
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        with loop:
-            shot = loop.create_task(shoot(runtime, app, theme, out))
-            loop.run_until_complete(runtime.run())
-            shot.result()
-        single.close()
+
+    async def shoot_theme(runtime: object, theme: str, out: Path) -> None:
+        await shoot(runtime, app, theme, out)
+
+    run_demo_per_theme(shoot_theme, out, profile_prefix="shots",
+                       clock=SessionClock(local_now=_noon))
     print(f"screenshots written to {out}")
     return 0
 
