@@ -19,10 +19,10 @@ from typing import Any
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from agentapp.relay import RelayConfig, RelayServer
 from agentapp.services.replay_window import ReplayWindow
+from testkit.webhook_bodies import BODIES
 
 from .receiver_support import SECRET, RunningReceiver, ring_body, running_receiver, signed
 
@@ -139,26 +139,6 @@ def test_the_replay_window_forgets_what_can_no_longer_verify() -> None:
     for n in range(5):
         window.claim(f"sha256={n}", 1400, now=1400)
     assert len(window) == 3  # bounded
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=24),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner,
-                                                                 max_size=5),
-    max_leaves=6)
-FIELDS = ["logid", "recordid", "event_id", "seq", "leg", "call_duration", "cause",
-          "digits", "call_type", "client_no", "ext_no", "did_no", "agent_attended"]
-EVENTS = st.sampled_from(["ring", "answer", "hangup", "dtmf", "RING", "snapshot", "x", ""])
-LIKELY = st.fixed_dictionaries(
-    {"event": EVENTS | JSON_VALUES},
-    optional={name: JSON_VALUES | st.integers(-1, 10**30).map(str) for name in FIELDS})
-BODIES = (
-    LIKELY.map(lambda d: json.dumps(d).encode())
-    | st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=8), JSON_VALUES, max_size=8
-                      ).map(lambda d: json.dumps(d).encode())
-    | JSON_VALUES.map(lambda v: json.dumps(v).encode())
-    | st.binary(max_size=200)
-)
 
 
 def test_a_thousand_random_signed_bodies_never_give_5xx(
