@@ -7,6 +7,9 @@ resolver): everything above it, from the error mapping to the status strip,
 runs as it would when the name servers are gone. Only the hosts named fail,
 with the error glibc gives for an unknown name (``EAI_NONAME``); addresses
 given as IPs (the sandbox's control calls, webhook deliveries) are untouched.
+While no outage is on, the named hosts resolve to loopback here too, so the test
+does not depend on the machine's /etc/hosts (a fresh debootstrap'ed Debian root
+has none, and "localhost" then does not resolve at all).
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ class FailingResolver:
 
     def getaddrinfo(self, host: Any, *args: Any, **kwargs: Any) -> Any:
         name = host.decode() if isinstance(host, bytes) else host
-        if self.failing and isinstance(name, str) and name.lower() in self.hosts:
-            self.failures += 1
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if isinstance(name, str) and name.lower() in self.hosts:
+            if self.failing:
+                self.failures += 1
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            return self._real("127.0.0.1", *args, **kwargs)
         return self._real(host, *args, **kwargs)
 
 
