@@ -6,7 +6,7 @@
 #
 # - Debian packages: Qt's system libraries, Xvfb, D-Bus + GNOME Keyring,
 #   PortAudio + PulseAudio, AppStream/desktop-file validators, x11-utils
-#   (xwininfo finds the screen-pop window on Xvfb), binutils + gcc (the
+#   (xwininfo finds the screen-pop window on Xvfb), binutils + gcc + libc6-dev (the
 #   bundle-slimming tests read ELF files and build the ICU stand-in) (installed
 #   as root or via sudo, only when missing).
 # - Python: the package with its `test` extras, editable, in .venv.
@@ -20,7 +20,7 @@ APT_PACKAGES="libegl1 libgl1 libxkbcommon0 libfontconfig1 fontconfig fonts-dejav
 libdbus-1-3 libglib2.0-0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4
 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xkb1
 xvfb xauth dbus gnome-keyring libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins
-appstream desktop-file-utils x11-utils binutils gcc"
+appstream desktop-file-utils x11-utils binutils gcc libc6-dev"
 
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
