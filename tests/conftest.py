@@ -49,6 +49,16 @@ def collect_due_garbage(collect_on_the_qt_thread: main_thread_gc.MainThreadGc) -
 
 
 @pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """Apply themes, then put the application's look back for the tests after."""
+    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setStyle(style)
+
+
+@pytest.fixture
 def sandbox_config() -> SandboxConfig:
     """Fast, deterministic world; tests tweak fields before the server starts."""
     return SandboxConfig(host="127.0.0.1", port=0, seed=1, speed=20.0, history=60)

@@ -7,7 +7,7 @@ all round the control when it has keyboard focus, and absent without it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTime
@@ -29,15 +29,6 @@ from pytestqt.qtbot import QtBot
 
 from agentapp.ui.style import named
 from agentapp.ui.theme import apply_theme
-
-
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[QApplication]:
-    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
 
 
 def _combo() -> QComboBox:

@@ -4,7 +4,6 @@ on its own background (no hard-coded colours), and they fit a 1366x768 screen.""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,14 +19,6 @@ from agentapp.ui.theme import apply_theme
 
 GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user-guide.md"
 
-
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[QApplication]:
-    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
 
 
 def _near(a: QColor, b: QColor, tolerance: int = 48) -> bool:

@@ -7,7 +7,6 @@ The light palette once set each colour for every group, so a disabled "Sign in",
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtGui import QAction, QColor, QImage
@@ -15,16 +14,6 @@ from PySide6.QtWidgets import QApplication, QMenu, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from agentapp.ui.theme import apply_theme
-
-
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[QApplication]:
-    """Apply themes, then put the application's look back for the tests after."""
-    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
 
 
 def _ink_contrast(image: QImage) -> float:
