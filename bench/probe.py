@@ -23,10 +23,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QMainWindow
+if TYPE_CHECKING:  # the probe must not import Qt or the runtime before the app does
+    from PySide6.QtCore import QEvent, QObject
 
-if TYPE_CHECKING:  # the probe must not import the runtime before the app does
     from agentapp.runtime import AppRuntime
 
 SETTLE_S = 1.0
@@ -49,38 +48,34 @@ def _say(text: str) -> None:
     sys.stdout.flush()
 
 
-class FirstPaint(QObject):
+def first_paint_filter() -> QObject:
     """Application event filter: MAIN at the first paint of the app's ``MainWindow``.
 
     Installed only once the window shell has painted: a Python filter sees every
-    event of every object, which would slow the very start it measures.
+    event of every object, which would slow the very start it measures. Built
+    here, not at import: PySide6 imported before the app would make its import
+    hook read every later module's source into ``linecache`` (~3 MiB the app
+    itself does not hold, see ``agentapp.app._uncached_pyside_check``).
     """
+    from PySide6.QtCore import QEvent, QObject
 
-    seen = False
+    class FirstPaint(QObject):
+        seen = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.seen and event.type() == QEvent.Type.Paint and type(
-                watched).__name__ == "MainWindow":
-            self.seen = True
-            _say("MAIN")
-        return False
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if not self.seen and event.type() == QEvent.Type.Paint and type(
+                    watched).__name__ == "MainWindow":
+                self.seen = True
+                _say("MAIN")
+            return False
 
-
-class BareWindow(QMainWindow):
-    """The baseline window: SHOWN at its first paint, seen in its own ``event()`` as the
-    app's window shell sees its own (agentapp.ui.starting_shell)."""
-
-    painted = False
-
-    def event(self, event: QEvent) -> bool:
-        if not self.painted and event.type() == QEvent.Type.Paint:
-            self.painted = True
-            _say("SHOWN")
-        return super().event(event)
+    return FirstPaint()
 
 
 def _say_when_shell_paints() -> None:
     """SHOWN at the shell's first paint, from its own ``event()`` (no filter on the app)."""
+    from PySide6.QtCore import QEvent
+
     from agentapp.ui.starting_shell import StartingShell
 
     shell_event = StartingShell.event
@@ -94,8 +89,20 @@ def _say_when_shell_paints() -> None:
 
 
 def bare() -> int:
-    from PySide6.QtCore import QCoreApplication, QEventLoop
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    class BareWindow(QMainWindow):
+        """The baseline window: SHOWN at its first paint, seen in its own ``event()`` as
+        the app's window shell sees its own (agentapp.ui.starting_shell)."""
+
+        painted = False
+
+        def event(self, event: QEvent) -> bool:
+            if not self.painted and event.type() == QEvent.Type.Paint:
+                self.painted = True
+                _say("SHOWN")
+            return super().event(event)
 
     app = QApplication([sys.argv[0]])
     window = BareWindow()
@@ -131,7 +138,7 @@ def app(argv: list[str]) -> int:
     env_token, env_relay = take_env_token(), take_env_relay()
     qapp = make_qapp()
     _say_when_shell_paints()
-    painted = FirstPaint()
+    painted = first_paint_filter()
     single = SingleInstance(instance_name(launch.profile))
     single.listen()
 
