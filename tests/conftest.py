@@ -29,7 +29,7 @@ from agentapp.sandbox.thread import SandboxThread
 from testkit.homes import private_xdg_tree
 from testkit.qt_loop import QtLoop, close_loop, open_loop
 
-pytest_plugins = ["pytester", "testkit.pytest_dialogs"]
+pytest_plugins = ["pytester", "testkit.pytest_dialogs", "testkit.pytest_windows"]
 
 settings.register_profile("agentapp", deadline=None)
 settings.load_profile("agentapp")
