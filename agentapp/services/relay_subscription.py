@@ -49,6 +49,7 @@ from agentapp.services.event_source_subjects import (
     open_envelope,
     stream_name,
 )
+from agentapp.services.nats_import import import_nats
 from agentapp.services.observable import Observable
 from agentapp.services.tasks import cancel_until_done
 
@@ -162,7 +163,7 @@ class RelaySubscription:
             delay = min(delay * 2, self._backoff[1])
 
     async def _connect(self) -> JetStreamContext:
-        import nats  # ~50 ms: paid only when a relay is configured
+        nats = import_nats()  # ~50 ms: paid only when a relay is configured
 
         async def disconnected() -> None:
             self.state.set(LiveState.RECONNECTING)
