@@ -12,7 +12,7 @@ For the baseline MAIN and READY follow SHOWN at once.
 ``demo``            ``agentapp --sandbox`` (``agentapp.app``'s own start-up path).
 ``signed-in URL``   ``agentapp --api-url URL --extension 2101 --did …``, the token in
                     the bench's test keyring (``bench.probe_keyring``), as a signed-in
-                    agent starts it.
+                    agent starts it; further arguments go to the app (``--relay …``).
 """
 
 from __future__ import annotations
@@ -166,6 +166,7 @@ if __name__ == "__main__":
         sys.exit(bare())
     if sys.argv[1:2] == ["demo"] and len(sys.argv) == 2:
         sys.exit(app(["--sandbox"]))
-    if sys.argv[1:2] == ["signed-in"] and len(sys.argv) == 3:
-        sys.exit(app(["--api-url", sys.argv[2], "--extension", EXTENSION, "--did", DID]))
-    sys.exit("usage: python -m bench.probe bare|demo|signed-in URL")
+    if sys.argv[1:2] == ["signed-in"] and len(sys.argv) >= 3:
+        sys.exit(app(["--api-url", sys.argv[2], "--extension", EXTENSION, "--did", DID,
+                      *sys.argv[3:]]))
+    sys.exit("usage: python -m bench.probe bare|demo|signed-in URL [app arguments]")
