@@ -8,7 +8,15 @@ facade; this widget only asks.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QClipboard,
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+)
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -103,12 +111,20 @@ class DialPanel(QWidget):
         self._region = region
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Paste into the number field: a number inside text ("mob: +91-99887 76655")
-        is taken out of it; several are offered as a choice; anything else pastes
-        as usual (and the check line says what is wrong with it)."""
+        """Paste into the number field (Ctrl+V, the context menu, X11's middle click):
+        a number inside text ("mob: +91-99887 76655") is taken out of it; several are
+        offered as a choice; anything else pastes as usual (and the check line says
+        what is wrong with it)."""
         if (watched is self.number and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Paste)):
             return self._paste_numbers(QGuiApplication.clipboard().text())
+        if (watched is self.number and event.type() == QEvent.Type.MouseButtonRelease
+                and isinstance(event, QMouseEvent) and event.button() == Qt.MouseButton.MiddleButton
+                and QGuiApplication.clipboard().supportsSelection()):
+            # X11's middle-click paste of the selected text, through the same finder
+            # (Qt's own would insert "mob: +91-99887 76655" as it is).
+            return self._paste_numbers(
+                QGuiApplication.clipboard().text(QClipboard.Mode.Selection))
         if (watched is self.number and event.type() == QEvent.Type.ContextMenu
                 and isinstance(event, QContextMenuEvent)):
             self.context_menu().popup(event.globalPos())
