@@ -125,6 +125,7 @@ class HistoryFacade(QObject):
     # -- session -------------------------------------------------------------------
     def bind(self, history: HistoryServices | None) -> None:
         self._subs.clear()
+        self._reload.stop()  # a reload due for the old session is not for this one
         self._history = history
         self.model.set_store(history.store if history else None)
         self.recent_model.set_store(history.store if history else None,
@@ -166,12 +167,17 @@ class HistoryFacade(QObject):
         view.contact_requested.connect(self._contact)
         view.call_back_requested.connect(self._call_back)
         view.play_requested.connect(self._play)
+        view.destroyed.connect(self._view_destroyed)
         self.view = view
         if self._history is not None:
             self._sync_status(self._history.sync.status.value)
         self._count_changed(self.model.rowCount())
         self._refresh_side()
         return view
+
+    def _view_destroyed(self) -> None:
+        """The window was deleted (with its parent, or at exit): nothing left to update."""
+        self.view = None
 
     def _filters_changed(self) -> None:
         if self.view is not None:
@@ -192,7 +198,8 @@ class HistoryFacade(QObject):
             self._tasks.run(self._load_contact(self._selected))
 
     async def _load_contact(self, selected: HistoryRow) -> None:
-        assert self._history is not None
+        if self._history is None:
+            return  # signed out between the click and this task
         call = selected.call
         rows = (await self._history.store.calls.for_number(call.number, CONTACT_LIMIT)
                 if call.number else [call])
