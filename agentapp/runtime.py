@@ -12,8 +12,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from agentapp import __version__
 from agentapp.api.client import make_http_client
@@ -33,24 +33,19 @@ from agentapp.logging_setup import configure_logging, install_excepthook
 from agentapp.paths import log_dir
 from agentapp.qt import main_thread_gc
 from agentapp.qt.autostart_sync import AutostartSync, QtRunKey
-from agentapp.qt.disposition_wiring import install_dispositions
-from agentapp.qt.help_flow import HelpFlow
-from agentapp.qt.history_facade import (
-    install_history_action,
-    install_status_widgets,
-    recording_title,
-)
-from agentapp.qt.pop_facade import install_lookup_action
-from agentapp.qt.pop_pause import install_pop_pause
-from agentapp.qt.quit_guard import QUIT_ANYWAY, QuitGuard, live_call_reason
+from agentapp.qt.quit_guard import QuitFlow
 from agentapp.qt.session_facades import SessionFacades
-from agentapp.qt.settings_flow import SettingsFlow, SettingsHooks
-from agentapp.qt.settings_sources import audio_device_names
 from agentapp.qt.sign_in_flow import SignInFlow
-from agentapp.qt.status_panel_facade import install_status_panel_action
+from agentapp.qt.tray_assembly import install_presence, install_tray
+from agentapp.qt.window_assembly import (
+    build_main_window,
+    follow_launch,
+    install_help,
+    install_settings_flow,
+    wire_audio,
+    wire_facades,
+)
 from agentapp.qt.window_presence import WindowPresence
-from agentapp.qt.wiring import MainWindowBinding
-from agentapp.resources import TRAY_INK, icon
 from agentapp.secrets import AsyncSecretStore, SecretStore
 from agentapp.services import autostart
 from agentapp.services.connectivity import ConnState, Health
@@ -59,9 +54,6 @@ from agentapp.settings import (
     AGENT_EXTENSION,
     API_BASE_URL,
     APP_FIRST_CHOICE_MADE,
-    DIAL_TEL_ACTION,
-    NOTIFY_POP_DESKTOP,
-    PHONE_DEFAULT_REGION,
     POP_CRM_URL_TEMPLATE,
     UI_GEOMETRY,
     UI_THEME,
@@ -69,19 +61,15 @@ from agentapp.settings import (
 )
 from agentapp.single_instance import SingleInstance
 from agentapp.startup import DEMO_DID, DEMO_EXTENSION, StartPlan, StoredAccount, resolve_start
-from agentapp.ui.disposition_badge import badge_text, quit_question
 from agentapp.ui.error_dialog import ErrorPresenter
 from agentapp.ui.main_window import MainWindow
 from agentapp.ui.starting_shell import StartingShell
 from agentapp.ui.theme import apply_theme
-from agentapp.ui.tray import Tray
 
 if TYPE_CHECKING:
     from agentapp.qt.audio_facade import AudioTools
 
 log = logging.getLogger(__name__)
-
-TOOLTIP_SEPARATOR = " | "
 
 
 class AppRuntime:
@@ -112,13 +100,12 @@ class AppRuntime:
         self._token = ""
         self._switch_lock = asyncio.Lock()
         self._facades = facades = SessionFacades(
-            crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE),
-            did_label=self._did_label)
+            crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE))
         self.dial, self.calls, self.status = facades.dial, facades.calls, facades.status
         self.status_panel, self.pops = facades.status_panel, facades.pops
         self.history, self.recent = facades.history, facades.recent
         self.dispositions = facades.dispositions
-        self._quit_tasks: set[asyncio.Task[None]] = set()
+        self._quit_flow: QuitFlow | None = None  # built with the window
         self.window: MainWindow | None = None
         self.signal_timer: QTimer | None = None  # see app._quit_on_signals
         self.sign_in: SignInFlow | None = None
@@ -132,77 +119,37 @@ class AppRuntime:
 
     # -- start -----------------------------------------------------------------
     def _build_ui(self, dark: bool) -> MainWindow:
-        window = MainWindow(self._settings.get(PHONE_DEFAULT_REGION))
-        window.setWindowIcon(icon("app", dark))
-        geometry = self._settings.get(UI_GEOMETRY)
-        if geometry:
-            window.restoreGeometry(QByteArray(geometry))
-        self._binding = MainWindowBinding(window, self.dial, self.calls, self.status,
-                                          self.recent)
-        self.pops.call_back_requested.connect(self._binding.dial)
-        install_lookup_action(window, self.pops)
-        install_history_action(window, self.history)
-        install_dispositions(self.dispositions, window, self.calls, self.pops, self.history)
-        self.pops.history_requested.connect(lambda number: self.history.open(number, window))
-        self.history.call_back_requested.connect(self._binding.dial)
-        self.history.contact_requested.connect(
-            lambda e164, name: self.pops.edit_contact(e164, name, self.history.view))
-        self.pops.contact_saved.connect(lambda _e164: self.history.refresh())
+        """The window and its parts (qt/window_assembly.py, qt/tray_assembly.py); the
+        flows that act on sessions get this runtime's methods."""
+        facades, settings, profile = self._facades, self._settings, self._launch.profile
+        window = build_main_window(settings, dark)
+        self._binding = wire_facades(window, facades)
         self._binding.line_change_requested.connect(self._line_change)
-        install_status_panel_action(window, self.status_panel)
-        self.status.health_changed.connect(self._ask_sign_in_when_refused)
+        facades.status.health_changed.connect(self._ask_sign_in_when_refused)
         self.sign_in = SignInFlow(http=self._require_http, secrets=self._secrets,
-                                  settings=self._settings, profile=self._launch.profile,
+                                  settings=settings, profile=profile,
                                   use_account=self._use_account, use_demo=self._use_demo,
                                   parent_window=window)
-        window.sign_in_requested.connect(lambda: self.sign_in and self.sign_in.open())
-        window.sign_out_requested.connect(lambda: self.sign_in and self.sign_in.sign_out())
-        self.settings_flow = self._build_settings_flow(window)
-        window.audio_check_requested.connect(lambda: self.audio.open_check())
-        window.play_recording_requested.connect(lambda url, title: self.audio.play(url, title))
-        self.history.play_hook = lambda call: self.audio.play(call.recording_url,
-                                                              recording_title(call))
-        self.help = HelpFlow(window, self._launch.profile)
-        window.guide_requested.connect(self.help.open_guide)
-        window.shortcuts_requested.connect(self.help.open_shortcuts)
-        window.about_requested.connect(self.help.open_about)
+        window.sign_in_requested.connect(self._open_sign_in)
+        window.sign_out_requested.connect(self._sign_out)
+        self.settings_flow = install_settings_flow(
+            window, settings, self._secrets, profile,
+            apply_theme=lambda theme: apply_theme(self._app, theme),
+            services=lambda: self._services, restart=self.restart_session,
+            register_webhook=self.register_webhook, change_line=self.change_line,
+            plan_kind=lambda: self._plan.kind if self._plan and self._services else "",
+            live_calls=self._live_calls, sign_in=self._open_sign_in, sign_out=self._sign_out)
+        wire_audio(window, facades.history, lambda: self.audio)
+        self.help = install_help(window, profile)
         self._single.message_received.connect(self.handle_launch_message)
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self._tray = Tray(icon("app", dark, color=TRAY_INK), window)
-            self._tray.show_requested.connect(self._raise_window)
-            self._tray.clipboard_requested.connect(self._binding.dial_clipboard)
-            self._tray.audio_check_requested.connect(lambda: self.audio.open_check())
-            self._tray.sign_out_requested.connect(
-                lambda: self.sign_in and self.sign_in.sign_out())
-            self._tray.show()
-            self.pops.popped.connect(self._notify_pop)
-        self._install_presence(window)
-        install_status_widgets(window, self.history, self.pops.missed_changed,
-                               self.pops.missed_seen, getattr(self, "_tray", None))
-        if hasattr(self, "_tray"):  # after the missed-call tooltip, which this extends
-            self.dispositions.counts_changed.connect(self._tray_tooltip)
-            self.pops.missed_changed.connect(self._tray_tooltip)
+        tray = install_tray(window, self._binding, facades, settings, dark,
+                            audio_check=lambda: self.audio.open_check(), sign_out=self._sign_out)
+        parts = install_presence(window, tray, facades, settings, quit_now=self._quit.set,
+                                 live_calls=self._live_calls,
+                                 save_settings=self._save_settings_soon)
+        self.presence, self._quit_flow = parts.presence, parts.quit_flow
+        self.pause_pops_action = parts.pause_pops_action
         return window
-
-    def _build_settings_flow(self, window: MainWindow) -> SettingsFlow:
-        """Settings for agents: what it may apply at once, and the account's actions."""
-        flow = SettingsFlow(
-            settings=self._settings, services=lambda: self._services,
-            restart=self.restart_session, register_webhook=self.register_webhook,
-            apply_theme=lambda theme: apply_theme(self._app, theme), parent_window=window,
-            hooks=SettingsHooks(
-                secrets=self._secrets, profile=self._launch.profile,
-                appliers={PHONE_DEFAULT_REGION.key: window.dial.set_region},
-                apply_line=lambda: self.change_line(self._settings.get(AGENT_EXTENSION),
-                                                    self._settings.get(AGENT_DID)),
-                plan_kind=lambda: self._plan.kind if self._plan and self._services else "",
-                live_calls=lambda: len(self._services.tracker.live_calls())
-                if self._services else 0,
-                sign_in=lambda: self.sign_in and self.sign_in.open(),
-                sign_out=lambda: self.sign_in and self.sign_in.sign_out(),
-                audio_devices=audio_device_names))
-        window.settings_requested.connect(flow.open)
-        return flow
 
     @property
     def audio(self) -> AudioTools:
@@ -215,19 +162,14 @@ class AppRuntime:
                                      if self._services is not None else None)
         return self._audio
 
-    def _install_presence(self, window: MainWindow) -> None:
-        """Close-to-tray, the tray's state words, and the questions quitting asks."""
-        self.quit_guard = QuitGuard(window.ask_confirmation, self._quit.set)
-        self.quit_guard.add(live_call_reason(
-            lambda: len(self._services.tracker.live_calls()) if self._services else 0))
-        self.presence = WindowPresence(window, getattr(self, "_tray", None), self._settings,
-                                       self.request_quit, self._save_settings_soon)
-        self.calls.timeline_changed.connect(self.presence.timeline_changed)
-        self.status.health_changed.connect(self.presence.health_changed)
-        self.dispositions.counts_changed.connect(self.presence.dispositions_changed)
-        self.pops.paused_changed.connect(self.presence.pops_paused_changed)
-        self.pause_pops_action = install_pop_pause(window, window.view_menu, self.pops,
-                                                   getattr(self, "_tray", None))
+    def _open_sign_in(self) -> object:
+        return self.sign_in and self.sign_in.open()
+
+    def _sign_out(self) -> object:
+        return self.sign_in and self.sign_in.sign_out()
+
+    def _live_calls(self) -> int:
+        return len(self._services.tracker.live_calls()) if self._services else 0
 
     def _save_settings_soon(self) -> None:
         """Off the UI thread's critical path: the file is written by the loop."""
@@ -325,37 +267,12 @@ class AppRuntime:
     def quit(self) -> None:
         self._quit.set()
 
-    async def _use_account(self, base_url: str, ext_no: str, did: str, token: str) -> bool:
-        return await self.switch(StartPlan("account", base_url, ext_no, did, token))
-
-    async def _use_demo(self) -> bool:
-        return await self.switch(StartPlan("demo", ext_no=DEMO_EXTENSION, did=DEMO_DID))
-
     def request_quit(self) -> None:
-        """Quit, but first say so when dispositions are not on the server yet (issue 10)."""
-        task = asyncio.ensure_future(self._quit_when_told())
-        self._quit_tasks.add(task)
-        task.add_done_callback(self._quit_tasks.discard)
-
-    async def _quit_when_told(self) -> None:
-        # Saves and drafts in progress reach the store first, so the count is the truth.
-        counts = await self.dispositions.settled_counts()
-        unsent = quit_question(counts.pending, counts.failed).removesuffix(QUIT_ANYWAY)
-        extra = [unsent] if counts.total else []
-        guard = getattr(self, "quit_guard", None)
-        if guard is None or self.window is None:
+        """Quit, but first ask when something would be lost (qt/quit_guard.py)."""
+        if self._quit_flow is None:
             self._quit.set()
-            return
-        if extra or guard.reasons():
-            self._raise_window()  # the close button may have hidden it
-        guard.request(extra)  # one question: dispositions, a live call, ...
-
-    def _tray_tooltip(self, *_changed: object) -> None:
-        """The tray tooltip (missed calls, set by the history side) plus dispositions."""
-        base = self._tray.toolTip().split(TOOLTIP_SEPARATOR)[0]
-        counts = self.dispositions.counts
-        text = badge_text(counts.pending, counts.failed)
-        self._tray.setToolTip(f"{base}{TOOLTIP_SEPARATOR}{text}" if text else base)
+        else:
+            self._quit_flow.request()
 
     # -- sessions --------------------------------------------------------------
     async def switch(self, plan: StartPlan) -> bool:
@@ -395,6 +312,12 @@ class AppRuntime:
         services, self._services = self._services, None
         if services is not None:
             await services.close()
+
+    async def _use_account(self, base_url: str, ext_no: str, did: str, token: str) -> bool:
+        return await self.switch(StartPlan("account", base_url, ext_no, did, token))
+
+    async def _use_demo(self) -> bool:
+        return await self.switch(StartPlan("demo", ext_no=DEMO_EXTENSION, did=DEMO_DID))
 
     # -- the strip: picking my line, a token refused mid-session -------------------
     def _line_change(self, ext_no: str, did: str) -> None:
@@ -444,32 +367,8 @@ class AppRuntime:
     # -- launches forwarded from a second process --------------------------------
     def handle_launch_message(self, message: dict[str, Any]) -> None:
         """A ``tel:`` link or number from argv: prefill (default) or dial at once."""
-        self._raise_window()
-        target = str(message.get("target") or "").strip()
-        if not target or self.window is None:
-            return
-        if message.get("dial") or self._settings.get(DIAL_TEL_ACTION) == "dial":
-            self.window.dial.number.setText(target)
-            self._binding.dial(target)
-        else:
-            self.window.dial.prefill(target)
-
-    def _notify_pop(self, title: str, body: str) -> None:
-        """A desktop notification for a pop while the main window is hidden."""
-        if (self.window is not None and not self.window.isVisible()
-                and self._settings.get(NOTIFY_POP_DESKTOP)):
-            self._tray.showMessage(title, body or title)
-
-    def _did_label(self, did: str) -> str:
-        """The DID's region from the account's DID list ("Delhi"), "" when unknown."""
-        info = self._services.status.did(did) if self._services is not None else None
-        return str(getattr(info, "region", "") or "")
-
-    def _raise_window(self) -> None:
         if self.window is not None:
-            self.window.showNormal()
-            self.window.raise_()
-            self.window.activateWindow()
+            follow_launch(self.window, self._binding, self._settings, message)
 
     async def _shutdown(self) -> None:
         if self.window is not None:

@@ -43,19 +43,20 @@ class SessionServices(Protocol):
 
 
 class SessionFacades:
-    def __init__(self, *, crm_template: Callable[[], str],
-                 did_label: Callable[[str], str]) -> None:
+    def __init__(self, *, crm_template: Callable[[], str]) -> None:
+        self._status_service: StatusService | None = None
         self.dial = DialFacade()
         self.calls = CallsFacade()
         self.status = StatusFacade()
         self.status_panel = StatusPanelFacade()
-        self.pops = PopFacade(crm_template=crm_template, did_label=did_label)
+        self.pops = PopFacade(crm_template=crm_template, did_label=self.did_label)
         self.history = HistoryFacade()
         self.recent = RecentCallsFacade(self.history)  # a view of the history's store
         self.dispositions = DispositionFacade()
 
     def bind(self, services: SessionServices) -> None:
         """Point every facade at ``services`` (a session that just started)."""
+        self._status_service = services.status
         self.dial.bind(services.dialing)
         self.calls.bind(services.tracker)
         self.status.bind(services.connectivity, services.status, services.live,
@@ -81,3 +82,9 @@ class SessionFacades:
         self.dispositions.flush_drafts()
         await self.dispositions.drain()
         self.dispositions.bind(None)
+        self._status_service = None
+
+    def did_label(self, did: str) -> str:
+        """The DID's region from the session's DID list ("Delhi"), "" when unknown."""
+        info = self._status_service.did(did) if self._status_service is not None else None
+        return str(getattr(info, "region", "") or "")

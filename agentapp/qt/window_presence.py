@@ -4,7 +4,7 @@ and the window's remembered view (compact sidebar, always on top).
 Closing the window hides it to the tray when a tray exists and the setting is
 on (the first time, the agent is told where it went); otherwise closing is
 quitting. Every quit (Ctrl+Q, File → Quit, the tray, closing without a tray)
-goes through the runtime's ``request_quit`` and its ``QuitGuard``.
+goes through ``QuitFlow.request`` and its ``QuitGuard`` (qt/quit_guard.py).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class WindowPresence(QObject):
 
     def __init__(self, window: MainWindow, tray: Tray | None, settings: Settings,
                  request_quit: Callable[[], None], save_settings: Callable[[], None]) -> None:
-        """``request_quit``: the runtime's quit, which asks first when it must."""
+        """``request_quit``: the app's quit, which asks first when it must (``QuitFlow``)."""
         super().__init__(window)
         self._window = window
         self._tray = tray

@@ -105,7 +105,7 @@ def test_tools_menu_and_tray_open_the_audio_check(qloop: QtLoop, qtbot: object,
                          10, "the check started")
         dialog.accept()
         await wait_until(lambda: audio.check is None, 10, "closed")
-        tray = getattr(app.runtime, "_tray", None)
+        tray = app.runtime.presence.tray if app.runtime.presence else None
         if tray is not None:  # only where a system tray exists
             texts = [a.text() for a in tray.contextMenu().actions()]
             assert "Audio check…" in texts
