@@ -81,6 +81,10 @@ def data_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[QtLoop]:
     """A qasync loop for the test body: ``qloop.run(scenario())``."""
+    # As the app does (app.main): closing its last window never stops the loop. Without
+    # this, pytest-qt's qapp quit when a test closed the last window, unless an earlier
+    # test had happened to set it (test order decided).
+    qapp.setQuitOnLastWindowClosed(False)
     loop = open_loop(qapp)
     try:
         yield QtLoop(loop)
