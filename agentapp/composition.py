@@ -14,7 +14,7 @@ import secrets as pysecrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from datetime import time as dtime
 
 import httpx
@@ -83,12 +83,19 @@ class SessionClock:
     ``wall`` is epoch seconds (call timelines, the repeat-dial window, webhook
     signature ages); ``local_now`` is the agent's local time of day (calling
     hours); ``account_today`` is the account's calendar day (IST: the call-log
-    date ranges the API understands).
+    date ranges the API understands); ``zone`` is the agent's time zone for
+    the calendar days of stored calls (None: the machine's), see ``zoned_now``.
     """
 
     wall: Callable[[], float] = field(default=time.time)
     local_now: Callable[[], datetime] = field(default=datetime.now)
     account_today: Callable[[], date] = field(default=today_ist)
+    zone: tzinfo | None = None
+
+    def zoned_now(self) -> datetime:
+        """``wall`` as an aware time in ``zone``: which day the history's "today" line
+        counts and its date filters mean (stored calls are epoch seconds)."""
+        return datetime.fromtimestamp(self.wall(), UTC).astimezone(self.zone)
 
 
 SYSTEM_CLOCK = SessionClock()

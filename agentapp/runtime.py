@@ -100,7 +100,7 @@ class AppRuntime:
         self._token = ""
         self._switch_lock = asyncio.Lock()
         self._facades = facades = SessionFacades(
-            crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE))
+            crm_template=lambda: self._settings.get(POP_CRM_URL_TEMPLATE), now=clock.zoned_now)
         self.dial, self.calls, self.status = facades.dial, facades.calls, facades.status
         self.status_panel, self.pops = facades.status_panel, facades.pops
         self.history, self.recent = facades.history, facades.recent

@@ -42,10 +42,6 @@ RECENT_LIMIT = 50  # the main window's Recent calls: this agent's latest calls
 RELOAD_DELAY_MS = 400
 
 
-def _local_now() -> datetime:
-    return datetime.now().astimezone()
-
-
 def day_bounds(day: date, tz: Any) -> tuple[int, int]:
     """UTC epoch seconds of local midnight at ``day`` and the next day."""
     start = datetime.combine(day, time(), tzinfo=tz)
@@ -96,7 +92,9 @@ class HistoryFacade(QObject):
     call_selected = Signal(object)  # CallRow of the selected history row (issue 10 labels it)
     recent_status_changed = Signal(str)  # why Recent calls is empty ("" = it is not)
 
-    def __init__(self, *, now: Now = _local_now, parent: QObject | None = None) -> None:
+    def __init__(self, *, now: Now, parent: QObject | None = None) -> None:
+        """``now``: the session clock's aware local time (``SessionClock.zoned_now``); its
+        date is "today" and its zone turns the filter's dates into stored instants."""
         super().__init__(parent)
         self._now = now
         self._subs = Subscriptions()

@@ -9,6 +9,7 @@ place so a switch can never leave one facade on the old session.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
 
 from agentapp.qt.calls_facade import CallsFacade
@@ -43,14 +44,16 @@ class SessionServices(Protocol):
 
 
 class SessionFacades:
-    def __init__(self, *, crm_template: Callable[[], str]) -> None:
+    def __init__(self, *, crm_template: Callable[[], str],
+                 now: Callable[[], datetime]) -> None:
+        """``now``: the session clock's aware local time (the history's "today")."""
         self._status_service: StatusService | None = None
         self.dial = DialFacade()
         self.calls = CallsFacade()
         self.status = StatusFacade()
         self.status_panel = StatusPanelFacade()
         self.pops = PopFacade(crm_template=crm_template, did_label=self.did_label)
-        self.history = HistoryFacade()
+        self.history = HistoryFacade(now=now)
         self.recent = RecentCallsFacade(self.history)  # a view of the history's store
         self.dispositions = DispositionFacade()
 
