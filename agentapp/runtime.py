@@ -2,6 +2,8 @@
 
 Built by ``app.main`` with the QApplication, the launch request and the
 single-instance server; ``run()`` is the one coroutine the qasync loop runs.
+The window is put together by ``qt/window_assembly.py`` and ``qt/tray_assembly.py``;
+what its menus ask of a session comes back here as this runtime's methods.
 """
 
 from __future__ import annotations
