@@ -9,9 +9,8 @@ from __future__ import annotations
 import asyncio
 import platform
 from collections.abc import Coroutine
-from importlib import metadata
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import PySide6
 from PySide6.QtCore import QObject, QUrl, qVersion
@@ -22,9 +21,11 @@ from qasync import asyncSlot
 from agentapp import __version__
 from agentapp.paths import config_dir, data_dir, log_dir
 from agentapp.resources import resource_path
-from agentapp.ui.about import AboutDialog, AboutInfo
-from agentapp.ui.help_guide import GuideViewer
-from agentapp.ui.help_shortcuts import ShortcutsSheet, shortcut_rows
+
+if TYPE_CHECKING:  # each window loads when the agent first opens it
+    from agentapp.ui.about import AboutDialog, AboutInfo
+    from agentapp.ui.help_guide import GuideViewer
+    from agentapp.ui.help_shortcuts import ShortcutsSheet
 
 # The libraries an answer from support most often depends on (distribution names).
 KEY_LIBRARIES = (("httpx", "httpx"), ("qasync", "qasync"), ("aiohttp", "aiohttp"),
@@ -47,6 +48,10 @@ def read_guide() -> str:
 
 def about_info(profile: str) -> AboutInfo:
     """Versions and folders (blocking: package metadata is read from disk)."""
+    from importlib import metadata
+
+    from agentapp.ui.about import AboutInfo
+
     versions = [("Python", platform.python_version()), ("Qt", qVersion()),
                 ("PySide6", PySide6.__version__)]
     for label, dist in KEY_LIBRARIES:
@@ -79,6 +84,8 @@ class HelpFlow(QObject):
             self._run(self._load_guide())
 
     async def _load_guide(self) -> None:
+        from agentapp.ui.help_guide import GuideViewer
+
         text = await asyncio.get_running_loop().run_in_executor(None, read_guide)
         if self.guide is None:  # asked twice while reading: one window
             self.guide = self._keep(GuideViewer(text, self._window), "guide")
@@ -86,6 +93,8 @@ class HelpFlow(QObject):
 
     def open_shortcuts(self) -> ShortcutsSheet:
         """Built afresh each time, from the actions the window has now."""
+        from agentapp.ui.help_shortcuts import ShortcutsSheet, shortcut_rows
+
         if self.shortcuts is not None:
             self.shortcuts.close()
         self.shortcuts = self._keep(ShortcutsSheet(shortcut_rows(self._window), self._window),
@@ -101,6 +110,8 @@ class HelpFlow(QObject):
             self._run(self._load_about())
 
     async def _load_about(self) -> None:
+        from agentapp.ui.about import AboutDialog  # here, not in the executor's thread
+
         info = await asyncio.get_running_loop().run_in_executor(None, about_info, self._profile)
         if self.about is None:
             about = AboutDialog(info, self._window)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -25,10 +25,11 @@ from agentapp.core.session import Session
 from agentapp.qt.owned_tasks import OwnedTasks
 from agentapp.qt.settings_sources import CredsFileError, read_creds_file
 from agentapp.secrets import AsyncSecretStore, InsecureKeyring, SecretStoreError
-from agentapp.services.doctor import check_api, format_table
 from agentapp.settings import AGENT_DID, AGENT_EXTENSION, RELAY_NATS_URLS, Settings
-from agentapp.ui.settings_dialog import SettingsDialog
-from agentapp.ui.settings_pages import ADVANCED, Applies, Field, shown_fields
+
+if TYPE_CHECKING:  # the dialog and its pages load when Settings is first opened
+    from agentapp.ui.settings_dialog import SettingsDialog
+    from agentapp.ui.settings_pages import Field
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,14 @@ class SettingsFlow(QObject):
     @property
     def shown(self) -> dict[str, Field]:
         """The settings the dialog edits (every declared one the table puts on a page)."""
+        from agentapp.ui.settings_pages import shown_fields
+
         return shown_fields(self._settings.declarations)
 
     def open(self) -> SettingsDialog:
         if self.dialog is None:
+            from agentapp.ui.settings_dialog import SettingsDialog
+
             declared = self._settings.declarations
             values = {k: self._settings.get(declared[k]) for k in self.shown}
             dialog = SettingsDialog(declared, values, self._parent)
@@ -213,6 +218,8 @@ class SettingsFlow(QObject):
         for key in changed & self._appliers.keys():
             self._appliers[key](values[key])
         relay_on = bool(self._settings.get(RELAY_NATS_URLS).strip())
+        from agentapp.ui.settings_pages import Applies
+
         reconnect = {k for k in changed if shown[k].applies is Applies.RECONNECT}
         if creds is not None and relay_on:
             reconnect.add(RELAY_NATS_URLS.key)
@@ -249,6 +256,8 @@ class SettingsFlow(QObject):
                 problem = f"The keyring refused the credentials ({exc}). Nothing was saved."
         log.warning("relay credentials not stored")
         if dialog is not None:
+            from agentapp.ui.settings_pages import ADVANCED
+
             dialog.relay_creds.show_error(problem)
             dialog.open_page(ADVANCED)
             dialog.show_message(problem)
@@ -263,6 +272,8 @@ class SettingsFlow(QObject):
         if services is None:
             dialog.show_message("Sign in first: there is no server to check.")
             return
+        from agentapp.services.doctor import check_api, format_table
+
         dialog.check_button.setEnabled(False)
         dialog.show_message("Checking each endpoint…", "")
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import httpx
 from PySide6.QtCore import QObject, Signal
@@ -26,7 +27,9 @@ from agentapp.settings import (
     APP_FIRST_CHOICE_MADE,
     Settings,
 )
-from agentapp.ui.sign_in_dialog import Choice, SignInDialog
+
+if TYPE_CHECKING:  # the dialog loads when it is first needed (a signed-in start never)
+    from agentapp.ui.sign_in_dialog import Choice, SignInDialog
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,8 @@ class SignInFlow(QObject):
 
     def open(self, reason: str = "", base_url: str | None = None) -> SignInDialog:
         if self._dialog is None:
+            from agentapp.ui.sign_in_dialog import SignInDialog
+
             dialog = SignInDialog(base_url or self._settings.get(API_BASE_URL), self._parent)
             dialog.validate_requested.connect(self.validate)
             dialog.sign_in_confirmed.connect(self.sign_in)
@@ -162,6 +167,8 @@ class SignInFlow(QObject):
 
 def line_choices(overview: AccountOverview) -> tuple[list[Choice], list[Choice]]:
     """The extensions and DIDs the agent may pick, usable first, each saying why not."""
+    from agentapp.ui.sign_in_dialog import Choice
+
     extensions = []
     for agent in overview.usable_agents():
         note = " (disabled)" if not agent.enabled else " (expired)" if agent.expired else ""
