@@ -248,9 +248,10 @@ def run_window(app: QApplication, launch: LaunchRequest, single: SingleInstance,
                watch: Callable[[AppRuntime], Awaitable[None]] | None = None) -> int:
     """Shell first, then the runtime on a qasync loop until it quits.
 
-    ``watch`` (benches) runs beside the runtime once it exists.
+    ``watch`` (benches) runs beside the runtime once it exists. Started ``--minimized``
+    (at login) nothing is painted: the runtime decides whether the tray can hold it.
     """
-    shell = show_shell(app, launch)
+    shell = None if launch.minimized else show_shell(app, launch)
     _skip_httpx_cli()
     import asyncio  # everything from here on loads after the first paint
 

@@ -54,6 +54,7 @@ class LaunchRequest:
     relay_ca: str | None = None
     store_relay_creds: bool = False
     audio_check: bool = False
+    minimized: bool = False
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,6 +105,9 @@ def build_parser() -> _Parser:
                    "and exit")
     p.add_argument("--audio-check", action="store_true",
                    help="list audio devices, play a test tone, print JSON and exit")
+    p.add_argument("--minimized", action="store_true",
+                   help="start in the system tray with the window hidden (Start at login "
+                   "uses it); where the desktop has no tray, the window opens as usual")
     p.add_argument("--version", action="version", version=f"agentapp {__version__}")
     return p
 
@@ -126,5 +130,6 @@ def parse_launch(argv: Sequence[str]) -> LaunchRequest:
         relay_url=ns.relay_url,
         relay_ca=ns.relay_ca,
         store_relay_creds=ns.store_relay_creds,
+        minimized=ns.minimized,
         audio_check=ns.audio_check,
     )

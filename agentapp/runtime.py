@@ -44,6 +44,7 @@ from agentapp.qt.window_assembly import (
     follow_launch,
     install_help,
     install_settings_flow,
+    raise_window,
     wire_audio,
     wire_facades,
 )
@@ -199,7 +200,8 @@ class AppRuntime:
         if self._shell is not None:
             self._shell.hand_over(self.window, keep_geometry=bool(self._settings.get(UI_GEOMETRY)))
             self._shell = None
-        self.window.show()
+        if not (self._launch.minimized and self.presence and self.presence.tray):
+            self.window.show()  # else started at login: waiting in the tray
         self._app.aboutToQuit.connect(self._quit.set)
         try:
             # Building the client loads the TLS trust store (~0.3 s): off the UI thread,
@@ -210,6 +212,8 @@ class AppRuntime:
             started = await self.switch(plan)
             if plan.kind == "sign_in" or plan.first_run or not started:
                 assert self.sign_in is not None
+                if not self.window.isVisible():  # the agent has something to do
+                    raise_window(self.window)
                 self.sign_in.open(plan.reason or damage, plan.base_url or None)
             self.started.set()
             if self._launch.target:

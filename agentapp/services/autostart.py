@@ -92,6 +92,11 @@ def launch_command(profile: str = DEFAULT_PROFILE, *, frozen: bool | None = None
     return LaunchCommand((executable, "-m", "agentapp", *extra))
 
 
+def at_login(command: LaunchCommand) -> LaunchCommand:
+    """Started at sign-in, the app waits in the tray: the agent opens it when needed."""
+    return LaunchCommand((*command.argv, "--minimized"))
+
+
 def entry_name(profile: str = DEFAULT_PROFILE) -> str:
     """``in.ivrsolutions.AgentCompanion`` (``….<profile>`` for another profile, so
     each profile that asks to start at login has its own entry)."""
@@ -238,7 +243,7 @@ def for_platform(profile: str, *, run_key: Callable[[], RunKeyStore],
                  platform: str | None = None) -> Autostart:
     """The right entry for this computer; ``run_key`` is only called on Windows."""
     platform = platform or sys.platform
-    command = launch_command(profile)
+    command = at_login(launch_command(profile))
     if platform == "win32":
         return RunKeyAutostart(command, run_key(), profile)
     if platform == "darwin":

@@ -182,3 +182,26 @@ def test_quit_without_a_call_does_not_ask(qloop: QtLoop, start_app: StartApp) ->
         await wait_until(lambda: app.task.done(), 15, "the app to quit")
         assert open_question(app.window) is None
     qloop.run(scenario())
+
+
+def test_started_minimized_it_waits_in_the_tray(qloop: QtLoop, start_app: StartApp,
+                                                tray_host: list[tuple[str, str]]) -> None:
+    """Start at login passes --minimized: signed in, online, the window not shown."""
+    async def scenario() -> None:
+        app = await start_app("--minimized")
+        assert app.runtime.services is not None  # the session runs behind the tray
+        assert not app.window.isVisible()
+        await wait_until(lambda: _tray(app).state() == "Online", 20, "online in the tray")
+        _tray(app).show_requested.emit()
+        assert app.window.isVisible()
+    qloop.run(scenario())
+
+
+def test_started_minimized_without_a_tray_shows_the_window(qloop: QtLoop,
+                                                           start_app: StartApp) -> None:
+    """No tray to wait in (many minimal desktops): hiding would lose the app."""
+    async def scenario() -> None:
+        app = await start_app("--minimized")
+        assert app.runtime.presence is not None and app.runtime.presence.tray is None
+        assert app.window.isVisible()
+    qloop.run(scenario())

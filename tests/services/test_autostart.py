@@ -145,6 +145,15 @@ def test_desktop_entry_names_the_app() -> None:
     assert f"Icon={APP_ID}\n" in text and text.startswith("[Desktop Entry]\n")
 
 
+def test_started_at_login_the_app_waits_in_the_tray(data_dirs: Path) -> None:
+    entry = for_platform("night", run_key=_MemoryRunKey, platform="linux")
+    assert isinstance(entry, XdgAutostart)
+    entry.apply(True)
+    argv = _exec_argv(entry.path)
+    assert argv[-3:] == ["--profile", "night", "--minimized"]
+    _validate(entry.path)
+
+
 def test_for_platform_picks_the_entry_kind(data_dirs: Path, tmp_path: Path) -> None:
     assert isinstance(for_platform("default", run_key=_MemoryRunKey, platform="linux"),
                       XdgAutostart)
