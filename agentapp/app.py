@@ -258,9 +258,12 @@ def run_window(app: QApplication, launch: LaunchRequest, single: SingleInstance,
     import qasync
 
     from agentapp.runtime import AppRuntime
+    from agentapp.secrets_process import ProcessSecretStore
 
-    runtime = AppRuntime(app, launch, single, env_token=env_token, env_relay=env_relay,
-                         shell=shell)
+    # The keyring through a helper process per call (keyring never loads in here).
+    secrets = ProcessSecretStore()
+    runtime = AppRuntime(app, launch, single, secrets=secrets, env_token=env_token,
+                         env_relay=env_relay, shell=shell)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     _quit_on_signals(runtime)
@@ -271,6 +274,7 @@ def run_window(app: QApplication, launch: LaunchRequest, single: SingleInstance,
         try:
             return await runtime.run()
         finally:
+            secrets.close()  # a helper still waiting (an unlock prompt) is not waited for
             if watcher is not None:
                 watcher.cancel()
 
@@ -282,6 +286,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     env_token = take_env_token()  # before anything can start a child process
     env_relay = take_env_relay()
     launch = parse_launch(sys.argv[1:] if argv is None else argv)
+    if launch.keyring_helper:  # the app's own keyring helper: no Qt, one request, exit
+        from agentapp.secrets_helper import serve
+
+        return serve()
     if launch.check_api:
         return _check_api(launch, env_token)
     if launch.store_relay_creds:

@@ -55,6 +55,7 @@ class LaunchRequest:
     store_relay_creds: bool = False
     audio_check: bool = False
     minimized: bool = False
+    keyring_helper: bool = False
 
 
 class _Parser(argparse.ArgumentParser):
@@ -108,6 +109,8 @@ def build_parser() -> _Parser:
     p.add_argument("--minimized", action="store_true",
                    help="start in the system tray with the window hidden (Start at login "
                    "uses it); where the desktop has no tray, the window opens as usual")
+    # The app's own keyring helper (agentapp.secrets_helper): one JSON request on stdin.
+    p.add_argument("--keyring-helper", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--version", action="version", version=f"agentapp {__version__}")
     return p
 
@@ -132,4 +135,5 @@ def parse_launch(argv: Sequence[str]) -> LaunchRequest:
         store_relay_creds=ns.store_relay_creds,
         minimized=ns.minimized,
         audio_check=ns.audio_check,
+        keyring_helper=ns.keyring_helper,
     )

@@ -27,7 +27,7 @@ from agentapp.core.call import EventKind
 from agentapp.core.session import Session
 from agentapp.core.urls import is_loopback_url
 from agentapp.paths import data_dir
-from agentapp.secrets import AsyncSecretStore
+from agentapp.secrets import AsyncSecrets
 from agentapp.services.call_lookup import CallLookup
 from agentapp.services.call_tracker import CallTracker
 from agentapp.services.connectivity import ConnectivityMonitor, ConnState
@@ -167,7 +167,7 @@ class RelayAccess:
 
 
 async def relay_access(launch: LaunchRequest, settings: Settings,
-                       env_relay: tuple[str, str], secrets: AsyncSecretStore,
+                       env_relay: tuple[str, str], secrets: AsyncSecrets,
                        ) -> RelayAccess | None:
     """The team relay from the launch or Settings; credentials from env or keyring."""
     urls = launch.relay or tuple(

@@ -49,7 +49,7 @@ from agentapp.qt.window_assembly import (
     wire_facades,
 )
 from agentapp.qt.window_presence import WindowPresence
-from agentapp.secrets import AsyncSecretStore, SecretStore
+from agentapp.secrets import AsyncSecrets, AsyncSecretStore, SecretStore
 from agentapp.services import autostart
 from agentapp.services.connectivity import ConnState, Health
 from agentapp.settings import (
@@ -77,7 +77,7 @@ log = logging.getLogger(__name__)
 
 class AppRuntime:
     def __init__(self, app: QApplication, launch: LaunchRequest, single: SingleInstance, *,
-                 secrets: AsyncSecretStore | None = None, install_hooks: bool = True,
+                 secrets: AsyncSecrets | None = None, install_hooks: bool = True,
                  env_token: str | None = None,
                  env_relay: tuple[str, str] | None = None,
                  clock: SessionClock = SYSTEM_CLOCK, shell: StartingShell | None = None) -> None:

@@ -3,17 +3,21 @@
 Why a wrapper: the rest of the app must never learn which keyring backend is in
 use, must never silently fall back to a plaintext file, and must be testable
 with an in-memory backend passed through the constructor.
+
+``keyring`` is imported only when a store first talks to it: the desktop app
+reaches the keyring through a short-lived helper process
+(``agentapp.secrets_process``), so importing this module (for its errors and
+``AsyncSecrets``) must not load keyring and its backends into the app (~12 MiB).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE_NAME = "in.ivrsolutions.AgentCompanion"
 
@@ -73,6 +77,8 @@ class SecretStore:
     def _keyring(self) -> KeyringBackend:
         # Resolved lazily so constructing a store does no D-Bus work at startup.
         if self._backend is None:
+            import keyring
+
             self._backend = keyring.get_keyring()
         return self._backend
 
@@ -111,9 +117,11 @@ class SecretStore:
 
     def delete_token(self, profile: str) -> None:
         """Remove the token; deleting a token that is not there is not an error."""
+        from keyring.errors import PasswordDeleteError
+
         try:
             self._keyring().delete_password(SERVICE_NAME, profile)
-        except keyring.errors.PasswordDeleteError:
+        except PasswordDeleteError:
             return
         except Exception as exc:
             raise SecretStoreError(
@@ -142,16 +150,48 @@ class SecretStore:
 
     def delete_relay_creds(self, profile: str) -> None:
         """Remove them; removing credentials that are not there is not an error."""
+        from keyring.errors import PasswordDeleteError
+
         try:
             self._keyring().delete_password(SERVICE_NAME, _relay_user(profile))
-        except keyring.errors.PasswordDeleteError:
+        except PasswordDeleteError:
             return
         except Exception as exc:
             raise SecretStoreError(f"Could not remove the relay credentials: {exc}") from exc
 
+    def describe(self) -> dict[str, object]:
+        """Backend name, whether it protects anything, and what the agent is told."""
+        return {"backend": self.backend_name(), "secure": self.is_secure(),
+                "description": self.backend_description()}
+
 
 def _relay_user(profile: str) -> str:
     return f"{profile}/relay-nats"
+
+
+class AsyncSecrets(Protocol):
+    """What the app needs from a keyring, awaited. Two shapes satisfy it: the
+    in-process ``AsyncSecretStore`` (tests, with an in-memory backend) and the desktop
+    app's ``agentapp.secrets_process.ProcessSecretStore`` (a helper process per call).
+    Failures raise ``SecretStoreError`` (``InsecureKeyring`` when a set is refused)."""
+
+    async def get_token(self, profile: str) -> str | None: ...
+
+    async def set_token(self, profile: str, token: str) -> None: ...
+
+    async def delete_token(self, profile: str) -> None: ...
+
+    async def backend_name(self) -> str: ...
+
+    async def backend_description(self) -> str: ...
+
+    async def is_secure(self) -> bool: ...
+
+    async def get_relay_creds(self, profile: str) -> str | None: ...
+
+    async def set_relay_creds(self, profile: str, creds: str) -> None: ...
+
+    async def delete_relay_creds(self, profile: str) -> None: ...
 
 
 class AsyncSecretStore:

@@ -24,7 +24,7 @@ from agentapp.audio.errors import AudioUnavailable
 from agentapp.core.session import Session
 from agentapp.qt.owned_tasks import OwnedTasks
 from agentapp.qt.settings_sources import CredsFileError, read_creds_file
-from agentapp.secrets import AsyncSecretStore, InsecureKeyring, SecretStoreError
+from agentapp.secrets import AsyncSecrets, InsecureKeyring, SecretStoreError
 from agentapp.settings import AGENT_DID, AGENT_EXTENSION, RELAY_NATS_URLS, Settings
 
 if TYPE_CHECKING:  # the dialog and its pages load when Settings is first opened
@@ -66,7 +66,7 @@ async def _no_devices() -> tuple[list[str], list[str]]:
 class SettingsHooks:
     """What the runtime lends the flow; every part has a harmless default."""
 
-    secrets: AsyncSecretStore | None = None
+    secrets: AsyncSecrets | None = None
     profile: str = "default"
     # Applied at once after saving, by setting key (theme, country of the dial field…).
     appliers: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
@@ -96,7 +96,7 @@ class SettingsFlow(QObject):
         self.dialog: SettingsDialog | None = None
 
     @property
-    def keyring(self) -> AsyncSecretStore | None:
+    def keyring(self) -> AsyncSecrets | None:
         """Where the token and the relay credentials are kept (tests read it back)."""
         return self._hooks.secrets
 

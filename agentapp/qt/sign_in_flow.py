@@ -18,7 +18,7 @@ from qasync import asyncSlot
 
 from agentapp.api.errors import ApiError
 from agentapp.core.phone import format_did
-from agentapp.secrets import AsyncSecretStore, InsecureKeyring, SecretStoreError
+from agentapp.secrets import AsyncSecrets, InsecureKeyring, SecretStoreError
 from agentapp.services.account import AccountOverview, InvalidBaseUrl, probe_account
 from agentapp.settings import (
     AGENT_DID,
@@ -47,7 +47,7 @@ INSECURE_KEYRING_TEXT = (
 class SignInFlow(QObject):
     signed_in = Signal()
 
-    def __init__(self, *, http: Callable[[], httpx.AsyncClient], secrets: AsyncSecretStore,
+    def __init__(self, *, http: Callable[[], httpx.AsyncClient], secrets: AsyncSecrets,
                  settings: Settings, profile: str, use_account: UseAccount, use_demo: UseDemo,
                  parent_window: QWidget | None = None) -> None:
         super().__init__(parent_window)

@@ -22,7 +22,7 @@ from agentapp.qt.settings_sources import audio_device_names
 from agentapp.qt.status_panel_facade import install_status_panel_action
 from agentapp.qt.wiring import MainWindowBinding
 from agentapp.resources import icon
-from agentapp.secrets import AsyncSecretStore
+from agentapp.secrets import AsyncSecrets
 from agentapp.settings import (
     AGENT_DID,
     AGENT_EXTENSION,
@@ -67,7 +67,7 @@ def wire_facades(window: MainWindow, facades: SessionFacades) -> MainWindowBindi
 
 
 def install_settings_flow(
-        window: MainWindow, settings: Settings, secrets: AsyncSecretStore, profile: str, *,
+        window: MainWindow, settings: Settings, secrets: AsyncSecrets, profile: str, *,
         apply_theme: Callable[[str], object],
         services: Callable[[], RunningSession | None],
         restart: Callable[[], Awaitable[bool]],
