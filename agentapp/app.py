@@ -255,13 +255,19 @@ def run_window(app: QApplication, launch: LaunchRequest, single: SingleInstance,
     _skip_httpx_cli()
     import asyncio  # everything from here on loads after the first paint
 
+    from agentapp.secrets_process import ProcessSecretStore
+
+    # The keyring through a helper process per call (keyring never loads in here). The
+    # start reads the token unless AGENTAPP_TOKEN or demo mode stands in for it
+    # (AppRuntime._initial_plan): the helper reads it while the rest is imported.
+    secrets = ProcessSecretStore()
+    if not env_token and not launch.sandbox:
+        secrets.read_token_early(launch.profile)
+
     import qasync
 
     from agentapp.runtime import AppRuntime
-    from agentapp.secrets_process import ProcessSecretStore
 
-    # The keyring through a helper process per call (keyring never loads in here).
-    secrets = ProcessSecretStore()
     runtime = AppRuntime(app, launch, single, secrets=secrets, env_token=env_token,
                          env_relay=env_relay, shell=shell)
     loop = qasync.QEventLoop(app)

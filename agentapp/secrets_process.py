@@ -54,22 +54,38 @@ class _HelperRun:
         self._process: subprocess.Popen[bytes] | None = None
         self._killed = False
 
-    def run(self, payload: bytes, timeout_s: float) -> tuple[int, bytes, bytes, bool]:
-        """(exit code, stdout, stderr, timed out). Blocking: runs in the executor."""
+    def start(self, payload: bytes) -> None:
+        """Spawn the helper and hand it the request (a few KB: the pipe takes it at once)."""
         with self._lock:
             if self._killed:
-                return -9, b"", b"", False
+                return
             self._process = subprocess.Popen(
                 self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, close_fds=True)
+        stdin, self._process.stdin = self._process.stdin, None  # communicate() skips it
+        if stdin is not None:
+            try:
+                stdin.write(payload)
+                stdin.close()
+            except BrokenPipeError:  # the helper died at once: its stderr says why
+                pass
+
+    def wait(self, timeout_s: float) -> tuple[int, bytes, bytes, bool]:
+        """(exit code, stdout, stderr, timed out). Blocking: runs in the executor."""
         process = self._process
+        if process is None:  # killed before it started
+            return -9, b"", b"", False
         try:
-            out, err = process.communicate(payload, timeout=timeout_s)
+            out, err = process.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             process.kill()
             out, err = process.communicate()
             return process.returncode, out, err, True
         return process.returncode, out, err, False
+
+    def run(self, payload: bytes, timeout_s: float) -> tuple[int, bytes, bytes, bool]:
+        self.start(payload)
+        return self.wait(timeout_s)
 
     @property
     def killed(self) -> bool:
@@ -80,6 +96,12 @@ class _HelperRun:
             self._killed = True
             if self._process is not None and self._process.poll() is None:
                 self._process.kill()
+
+    def reap(self) -> None:
+        """Kill a run nobody will wait for, and collect it (no zombie, pipes closed)."""
+        self.kill()
+        if self._process is not None:
+            self._process.communicate()
 
 
 class ProcessSecretStore:
@@ -97,26 +119,48 @@ class ProcessSecretStore:
         self._item_timeout_s = item_timeout_s
         self._describe_timeout_s = describe_timeout_s
         self._runs: set[_HelperRun] = set()
+        self._early: dict[str, _HelperRun] = {}  # profile -> its token read, started early
         self._closed = False
         self._described: dict[str, Any] | None = None
+
+    def read_token_early(self, profile: str) -> None:
+        """Start reading ``profile``'s token now (not awaited; the first ``get_token`` for
+        it takes the answer). The app calls this as it starts, so the helper runs while the
+        app imports the rest of itself instead of after (~0.2 s off a signed-in start)."""
+        if self._closed or profile in self._early:
+            return
+        run = _HelperRun(self._command)
+        try:
+            run.start(_request("get_token", profile))
+        except OSError:
+            return  # get_token will try again and say why
+        self._early[profile] = run
+        self._runs.add(run)
 
     def close(self) -> None:
         """Kill any helper still running (the app is quitting: nothing waits for it)."""
         self._closed = True
         for run in list(self._runs):
             run.kill()
+        for run in self._early.values():  # started early, never asked for
+            run.reap()
+        self._early.clear()
 
     async def _ask(self, op: str, profile: str = "", secret: str | None = None) -> Any:
         if self._closed:
             raise SecretStoreError("The keyring is not asked any more: the app is quitting.")
         timeout_s = self._describe_timeout_s if op == "describe" else self._item_timeout_s
-        payload = json.dumps({"op": op, "profile": profile, "secret": secret}).encode("utf-8")
-        run = _HelperRun(self._command)
+        early = self._early.pop(profile, None) if op == "get_token" else None
+        run = early or _HelperRun(self._command)
         self._runs.add(run)
         loop = asyncio.get_running_loop()
         try:
-            code, out, err, timed_out = await loop.run_in_executor(
-                None, run.run, payload, timeout_s)
+            if early is not None:
+                code, out, err, timed_out = await loop.run_in_executor(
+                    None, run.wait, timeout_s)
+            else:
+                code, out, err, timed_out = await loop.run_in_executor(
+                    None, run.run, _request(op, profile, secret), timeout_s)
         except asyncio.CancelledError:
             run.kill()  # nobody waits for the answer: the helper goes, its thread returns
             raise
@@ -174,6 +218,10 @@ class ProcessSecretStore:
 
     async def delete_relay_creds(self, profile: str) -> None:
         await self._ask("delete_relay_creds", profile)
+
+
+def _request(op: str, profile: str, secret: str | None = None) -> bytes:
+    return json.dumps({"op": op, "profile": profile, "secret": secret}).encode("utf-8")
 
 
 def _text_or_none(value: object) -> str | None:

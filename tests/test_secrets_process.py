@@ -186,3 +186,32 @@ def test_a_helper_that_fails_is_an_error_with_its_last_words(qloop: QtLoop) -> N
             await missing.get_token("work")
 
     qloop.run(scenario())
+
+
+def test_a_token_read_early_is_the_answer_to_the_first_get(
+        qloop: QtLoop, holding: Path) -> None:
+    store = ProcessSecretStore()
+    store.read_token_early("work")  # as the app does while it imports the rest
+
+    async def scenario() -> None:
+        pid = await _held_helper(holding)  # running before anything awaited it
+        (holding / "release").touch()
+        assert await store.get_token("work") is None
+        assert int((holding / "waiting").read_text()) == pid  # no second helper
+        assert _gone(pid)
+        await store.get_token("work")  # a later read starts its own helper
+        assert int((holding / "waiting").read_text()) != pid
+
+    qloop.run(scenario())
+
+
+def test_closing_stops_a_token_read_nobody_asked_for(qloop: QtLoop, holding: Path) -> None:
+    store = ProcessSecretStore()
+    store.read_token_early("work")
+
+    async def scenario() -> None:
+        pid = await _held_helper(holding)
+        store.close()
+        assert _gone(pid)
+
+    qloop.run(scenario())
