@@ -56,7 +56,7 @@ def test_signed_in_start_leaves_keyring_out_of_the_app(
          "--did", "+911143104567", "--profile", profile],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=90)
     assert done.returncode == 0, done.stderr[-2000:]
-    lines = dict(line.split(" ", 1) if " " in line else (line, "")
-                 for line in done.stdout.splitlines())
+    lines = {word: rest for word, _, rest in (line.partition(" ")
+                                              for line in done.stdout.splitlines())}
     assert lines.get("SESSION") == sandbox.base_url, done.stdout + done.stderr[-2000:]
     assert lines.get("LOADED") == "", f"loaded in the app: {lines.get('LOADED')}"
