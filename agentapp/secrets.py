@@ -12,7 +12,6 @@ reaches the keyring through a short-lived helper process
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -205,6 +204,8 @@ class AsyncSecretStore:
         return self._store
 
     async def _run(self, func: Callable[..., _T], *args: str) -> _T:
+        import asyncio  # here, not at import: the keyring helper never needs it (~25 ms)
+
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, func, *args)
 
