@@ -85,11 +85,12 @@ def _stream(stream: IO[str] | None, fd: int, mode: str) -> IO[bytes]:
 def serve(store: SecretStore | None = None) -> int:
     """``agentapp --keyring-helper``: answer one request; exit 0 when an answer was written."""
     raw = _stream(sys.stdin, 0, "rb").read(MAX_REQUEST_BYTES + 1)
+    out = _stream(sys.stdout, 1, "wb")
+    sys.stdout = sys.stderr  # whatever a backend prints must not garble the answer
     if len(raw) > MAX_REQUEST_BYTES:
         reply = _failure("error", "The keyring helper got a request over 1 MiB.")
     else:
         reply = answer(raw, store or SecretStore())
-    out = _stream(sys.stdout, 1, "wb")
     out.write(json.dumps(reply).encode("utf-8"))
     out.flush()
     return 0

@@ -236,6 +236,8 @@ def _value(code: int, out: bytes, err: bytes) -> Any:
         reply = json.loads(out.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         reply = None
+    if (not isinstance(reply, dict) or "ok" not in reply) and code == 0:
+        raise SecretStoreError("The keyring helper's answer could not be read.")
     if not isinstance(reply, dict) or "ok" not in reply:
         last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         raise SecretStoreError(f"The keyring helper failed (exit code {code}): {last[0][:300]}")

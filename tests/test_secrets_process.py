@@ -215,3 +215,9 @@ def test_closing_stops_a_token_read_nobody_asked_for(qloop: QtLoop, holding: Pat
         assert _gone(pid)
 
     qloop.run(scenario())
+
+
+def test_what_a_backend_prints_does_not_garble_the_answer(
+        qloop: QtLoop, monkeypatch: pytest.MonkeyPatch) -> None:
+    _use_backend(monkeypatch, "testkit.helper_keyrings.ChattyKeyring")
+    assert qloop.run(ProcessSecretStore().get_token("work")) == "chatty-token"
