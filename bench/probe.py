@@ -29,7 +29,8 @@ if TYPE_CHECKING:  # the probe must not import Qt or the runtime before the app 
     from agentapp.runtime import AppRuntime
 
 SETTLE_S = 1.0
-# Read by bench.probe_keyring (imported by keyring itself, after the first paint).
+# Read by bench.probe_keyring, which keyring imports in the app's keyring helper process
+# (agentapp.secrets_helper): the helper inherits these variables from the app.
 KEYRING_TOKEN_ENV = "AGENTAPP_BENCH_KEYRING_TOKEN"
 KEYRING_PROFILE_ENV = "AGENTAPP_BENCH_KEYRING_PROFILE"
 EXTENSION = "2101"
