@@ -18,7 +18,6 @@ entry left pointing at an old install. Blocking file I/O: call it in an executor
 from __future__ import annotations
 
 import os
-import plistlib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -183,6 +182,8 @@ class XdgAutostart(_FileEntry):
 
 def launch_agent_plist(command: LaunchCommand, profile: str = DEFAULT_PROFILE) -> bytes:
     """A per-user LaunchAgent that runs the app once at login (``RunAtLoad``)."""
+    import plistlib  # macOS only: its XML parser is not loaded on other systems
+
     return plistlib.dumps({
         "Label": entry_name(profile),
         "ProgramArguments": list(command.argv),
