@@ -1,8 +1,9 @@
 """The relay's HTTP side: the secret webhook path, ``/healthz`` and ``/metrics``.
 
-Request checks and body decoding are the app's own receiver's
-(``services.webhook_receiver``); routing and the message format are shared
-with the desktop (``services.event_source_subjects``). Nothing here logs a
+Request checks and body decoding are the same code as the app's own
+receiver's (``services.delivery_checks``, reached through ``listener.AiohttpDelivery``);
+routing and the message format are shared with the desktop
+(``services.event_source_subjects``). Nothing here logs a
 body, a header, the path token or a secret.
 """
 
@@ -19,9 +20,7 @@ from agentapp.logging_setup import RepeatThrottle
 from agentapp.relay.config import RelayConfig
 from agentapp.relay.metrics import RelayMetrics
 from agentapp.relay.publisher import JetStreamPublisher, Unavailable
-from agentapp.services.event_source_subjects import route
-from agentapp.services.replay_window import ReplayWindow
-from agentapp.services.webhook_receiver import (
+from agentapp.services.delivery_checks import (
     HOOK_PREFIX,
     AlreadyDelivered,
     DeliveryRefused,
@@ -31,11 +30,12 @@ from agentapp.services.webhook_receiver import (
     release_logs,
     throttle_logs,
 )
+from agentapp.services.event_source_subjects import route
+from agentapp.services.hook_limits import ConnectionCap, HookLimits
+from agentapp.services.replay_window import ReplayWindow
 
 if TYPE_CHECKING:
     from aiohttp import web
-
-    from agentapp.services.hook_listener import ConnectionCap, HookLimits
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class RelayServer:
         """Listen, start connecting to NATS; returns the base URL."""
         from aiohttp import web
 
-        from agentapp.services.hook_listener import HookLimits, start_listener
+        from agentapp.relay.listener import start_listener
 
         self._limits = self._limits or HookLimits(max_connections=self._config.max_connections)
         app = web.Application(client_max_size=self._config.max_body)
@@ -119,10 +119,13 @@ class RelayServer:
     async def _hook(self, request: web.Request) -> web.Response:
         from aiohttp import web
 
+        from agentapp.relay.listener import AiohttpDelivery
+
         started = time.perf_counter()
         self.metrics.events_in += 1
+        delivery = AiohttpDelivery(request)
         try:
-            body = await read_delivery(request, self.hook_path, max_body=self._config.max_body,
+            body = await read_delivery(delivery, self.hook_path, max_body=self._config.max_body,
                                        secret=self._config.webhook_secret or None,
                                        now=self._clock(), replays=self._replays,
                                        body_timeout_s=self._limits.body_timeout_s
@@ -132,14 +135,15 @@ class RelayServer:
                                received_at=self._clock())
                 duplicate = await self._publisher.publish(routed)
             except BaseException:
-                release_claim(request, self._replays)
+                release_claim(delivery, self._replays)
                 raise
         except AlreadyDelivered:  # a replayed signature: no second publish
             self.metrics.rejected["replay"] += 1
             return web.json_response({"ok": True, "duplicate": True})
         except DeliveryRefused as exc:
             self.metrics.rejected[_REFUSAL_REASONS.get(exc.status, "other")] += 1
-            return web.json_response({"ok": False, "error": exc.message}, status=exc.status)
+            return web.json_response({"ok": False, "error": exc.message}, status=exc.status,
+                                     headers=dict(exc.headers))
         except BadEvent as exc:
             self.metrics.rejected["invalid"] += 1
             log.info("delivery rejected: %s", exc.reason)

@@ -1,60 +1,44 @@
-"""The app's own webhook endpoint (aiohttp.web) and the intake that routes what arrives.
+"""The app's own webhook endpoint and the intake that routes what arrives.
 
 The URL carries a random path segment, so only the platform we registered it
 with can find it; when a signing secret is set every body must carry a valid
 HMAC (``agentapp.core.signature``), and a signed delivery counts only once
-inside its validity window (a repeat gets 200 without effect). The handler
-never lets an exception escape into aiohttp: junk gets 400, forgeries 401,
-slow bodies 408, oversize 413, other content types 415, bugs 500. Listening
-limits (connection cap, idle and body deadlines) are in ``hook_listener``;
-repeated log records are throttled (``logging_setup.RepeatThrottle``).
+inside its validity window (a repeat gets 200 without effect). The checks are
+``delivery_checks`` (shared with the team relay); the handler never lets an
+exception escape: junk gets 400, forgeries 401, slow bodies 408, oversize 413,
+other content types 415, bugs 500. It listens with ``hook_server`` (asyncio
+and h11: no aiohttp in the app, issue 15 item 7) under ``HookLimits``
+(connection cap, head, idle and body deadlines); repeated log records are
+throttled (``logging_setup.RepeatThrottle``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
-import math
 import secrets
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from agentapp.core import signature
 from agentapp.core.call import CallEvent
 from agentapp.core.events import BadEvent, CallRecordNotice, parse_webhook
 from agentapp.logging_setup import RepeatThrottle
+from agentapp.services.delivery_checks import (
+    HOOK_PREFIX,
+    AlreadyDelivered,
+    DeliveryRefused,
+    decode_body,
+    read_delivery,
+    release_claim,
+    release_logs,
+    throttle_logs,
+)
+from agentapp.services.hook_limits import ConnectionCap, HookLimits
+from agentapp.services.hook_server import Answer, HookRequest, HookServer
 from agentapp.services.observable import Observable
 from agentapp.services.replay_window import ReplayWindow
 
-if TYPE_CHECKING:
-    from aiohttp import web
-
-    from agentapp.services.hook_listener import ConnectionCap, HookLimits
-
 log = logging.getLogger(__name__)
-
-HOOK_PREFIX = "/hook/"
-MAX_DEPTH = 8  # nesting of a JSON body; real deliveries are flat objects
-MAX_NUMBER_CHARS = 32  # digits of a JSON number (ids are <= 20 digits)
-MAX_ITEMS = 2_000  # values in a body, all levels together
-
-# Loggers a hostile sender can make repeat themselves: ours, aiohttp's, asyncio's
-# (accept errors). Throttled while a receiver or relay is running.
-NOISY_LOGGERS = ("agentapp.services.webhook_receiver", "agentapp.relay.server",
-                 "aiohttp.server", "aiohttp.web", "asyncio")
-
-
-def throttle_logs(clock: Callable[[], float]) -> RepeatThrottle:
-    """A ``RepeatThrottle`` attached to ``NOISY_LOGGERS`` (detach it on stop)."""
-    throttle = RepeatThrottle(clock=clock)
-    throttle.attach(*(logging.getLogger(name) for name in NOISY_LOGGERS))
-    return throttle
-
-
-def release_logs(throttle: RepeatThrottle) -> None:
-    throttle.detach(*(logging.getLogger(name) for name in NOISY_LOGGERS))
 
 
 class WebhookReceiver:
@@ -79,7 +63,7 @@ class WebhookReceiver:
         self._limits = limits
         self._clock = clock
         self._path_token = ""
-        self._runner: web.AppRunner | None = None
+        self._server: HookServer | None = None
         self._throttle: RepeatThrottle | None = None
         self._replays = ReplayWindow()
         self.duplicates = 0
@@ -99,23 +83,18 @@ class WebhookReceiver:
     @property
     def healthy(self) -> bool:
         """Running and proven: at least one verified delivery has arrived since start."""
-        return self._runner is not None and self.deliveries > 0
+        return self._server is not None and self.deliveries > 0
 
     async def start(self) -> str:
         """Listen and return the URL to register (with its secret path segment)."""
-        if self._runner is not None:
+        if self._server is not None:
             return self.url
         self._path_token = secrets.token_urlsafe(24)
-        from aiohttp import web  # ~0.25 s to import: only when a receiver starts
-
-        from agentapp.services.hook_listener import HookLimits, start_listener
-
         self._limits = self._limits or HookLimits()
-        app = web.Application(client_max_size=self._max_body)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner, site, port = await start_listener(app, self._host, self._port,
-                                                         self._limits)
-        self.connections = site.cap
+        server = HookServer(self._handle, self._limits)
+        port = await server.start(self._host, self._port)
+        self._server = server
+        self.connections = server.cap
         self._throttle = throttle_logs(self._clock)
         base = (self._public_url or f"http://{self._host}:{port}").rstrip("/")
         self.url = f"{base}{HOOK_PREFIX}{self._path_token}"
@@ -123,22 +102,22 @@ class WebhookReceiver:
         return self.url
 
     async def stop(self) -> None:
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
+        server, self._server = self._server, None
+        if server is not None:
+            await server.stop()
         if self._throttle is not None:
             release_logs(self._throttle)
             self._throttle = None
         self.deliveries = 0
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: HookRequest) -> Answer:
         try:
             return await self._checked(request)
         except Exception:
             log.exception("webhook handler failed")
-            return _json({"ok": False, "error": "internal error"}, status=500)
+            return Answer(500, {"ok": False, "error": "internal error"})
 
-    async def _checked(self, request: web.Request) -> web.Response:
+    async def _checked(self, request: HookRequest) -> Answer:
         try:
             body = await read_delivery(request, HOOK_PREFIX + self._path_token,
                                        max_body=self._max_body, secret=self._secret,
@@ -153,91 +132,18 @@ class WebhookReceiver:
                 raise
         except AlreadyDelivered:
             self.duplicates += 1
-            return _json({"ok": True, "duplicate": True})
+            return Answer(200, {"ok": True, "duplicate": True})
         except DeliveryRefused as exc:
-            return _answer(exc.status, exc.message)
+            return Answer.refused(exc)
         except BadEvent as exc:
             log.info("webhook rejected: %s", exc.reason)
-            return _answer(400, exc.reason)
+            return Answer(400, {"ok": False, "error": exc.reason})
         self.deliveries += 1
         self.last_delivery_at = self._clock()
-        return _json({"ok": True})
+        return Answer(200, {"ok": True})
 
     def _body_timeout(self) -> float:
         return self._limits.body_timeout_s if self._limits else 10.0
-
-
-class DeliveryRefused(Exception):
-    """A request that is not a deliverable webhook: answer ``status`` with ``message``."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-class AlreadyDelivered(DeliveryRefused):
-    """A signed delivery seen before inside its window: answered 200, without effect.
-
-    Why not 409: a provider that retries because our first answer was lost must
-    see success, or it may retry again or give the webhook up; a replay by
-    anyone else changes nothing either way.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(200, "duplicate delivery")
-
-
-async def read_delivery(request: web.Request, expected_path: str, *, max_body: int,
-                        secret: str | None, now: float, replays: ReplayWindow | None = None,
-                        body_timeout_s: float = 10.0) -> bytes:
-    """The raw body of a genuine delivery to ``expected_path``, else ``DeliveryRefused``.
-
-    Shared by this receiver and the team relay (agentapp.relay): secret path
-    compared in constant time, POST only, JSON only, bounded size and time,
-    HMAC when ``secret``, and (with ``replays``) each signature once.
-    """
-    if not secrets.compare_digest(request.path.encode(), expected_path.encode()):
-        raise DeliveryRefused(404, "not found")
-    if request.method != "POST":
-        raise DeliveryRefused(405, "POST only")
-    if request.content_type != "application/json" or (
-            (request.charset or "utf-8").lower() not in ("utf-8", "utf8")):
-        raise DeliveryRefused(415, "Content-Type must be application/json")
-    if request.content_length is not None and request.content_length > max_body:
-        raise DeliveryRefused(413, "body too large")
-    try:
-        async with asyncio.timeout(body_timeout_s):
-            body = await _read_body(request, max_body)
-    except TimeoutError:
-        raise DeliveryRefused(408, "body not received in time") from None
-    if secret is None:
-        return body
-    stamp = request.headers.get(signature.TIMESTAMP_HEADER)
-    signed = request.headers.get(signature.SIGNATURE_HEADER)
-    if not signature.verify(secret, body, stamp, signed, now=now):
-        raise DeliveryRefused(401, "bad signature")
-    assert stamp is not None and signed is not None  # verify() refuses missing headers
-    if replays is not None and not replays.claim(signed, int(stamp), now):
-        raise AlreadyDelivered()
-    return body
-
-
-async def _read_body(request: web.Request, max_body: int) -> bytes:
-    """The whole body (``read(n)`` returns what has arrived so far), at most ``max_body``."""
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await request.content.read(max_body + 1 - size):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > max_body:
-            raise DeliveryRefused(413, "body too large")
-    return b"".join(chunks)
-
-
-def release_claim(request: web.Request, replays: ReplayWindow) -> None:
-    """Undo ``read_delivery``'s claim when the delivery then failed (its retry must count)."""
-    replays.release(request.headers.get(signature.SIGNATURE_HEADER, ""))
 
 
 class EventIntake:
@@ -276,75 +182,3 @@ class EventIntake:
             self.records.emit(parsed)
         else:
             self.history.emit(parsed)
-
-
-def decode_body(body: bytes) -> dict[str, Any]:
-    """A JSON object within our bounds as a dict; anything else is a ``BadEvent``.
-
-    Bounded because a signed body is still not a trusted one (issue 16, item 8):
-    20,000-deep nesting, ``1e400`` and 5,000-digit numbers used to raise deep in
-    the parser or the event code and answer 500.
-    """
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadEvent("body is not UTF-8") from None
-    try:
-        data = json.loads(text, parse_int=_bounded_int, parse_float=_bounded_float,
-                          parse_constant=_no_constant)
-    except BadEvent:
-        raise
-    except RecursionError:
-        raise BadEvent("body is nested too deeply") from None
-    except ValueError:
-        raise BadEvent("body is not JSON") from None
-    if not isinstance(data, dict):
-        raise BadEvent("body is not a JSON object")
-    _check_shape(data)
-    return data
-
-
-def _bounded_int(text: str) -> int:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise BadEvent("a number in the body is too long")
-    return int(text)
-
-
-def _bounded_float(text: str) -> float:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise BadEvent("a number in the body is too long")
-    value = float(text)
-    if not math.isfinite(value):
-        raise BadEvent("a number in the body is out of range")
-    return value
-
-
-def _no_constant(name: str) -> float:
-    raise BadEvent(f"{name} is not a JSON number")
-
-
-def _check_shape(data: dict[str, Any]) -> None:
-    """Depth and item count, without recursion (the limits are what make it safe)."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    items = 0
-    while stack:
-        value, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise BadEvent("body is nested too deeply")
-        children = value.values() if isinstance(value, dict) else value
-        for child in children:
-            items += 1
-            if items > MAX_ITEMS:
-                raise BadEvent("body has too many values")
-            if isinstance(child, dict | list):
-                stack.append((child, depth + 1))
-
-
-def _answer(status: int, message: str) -> web.Response:
-    return _json({"ok": False, "error": message}, status=status)
-
-
-def _json(body: dict[str, Any], status: int = 200) -> web.Response:
-    from aiohttp import web
-
-    return web.json_response(body, status=status)

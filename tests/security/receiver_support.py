@@ -18,7 +18,7 @@ from typing import Any
 
 from agentapp.core.call import CallEvent
 from agentapp.core.signature import signed_headers
-from agentapp.services.hook_listener import HookLimits
+from agentapp.services.hook_limits import HookLimits
 from agentapp.services.webhook_receiver import EventIntake, WebhookReceiver
 
 SECRET = "s3cret-for-security-tests"

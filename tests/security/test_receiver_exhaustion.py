@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from agentapp.services.hook_listener import HookLimits
+from agentapp.services.hook_limits import HookLimits
 from agentapp.services.webhook_receiver import WebhookReceiver
 from testkit.waiting import wait_for
 
@@ -160,7 +160,7 @@ def test_repeated_errors_give_a_bounded_number_of_log_records(
 
 
 def test_limits_are_validated() -> None:
-    from agentapp.services.hook_listener import ConnectionCap
+    from agentapp.services.hook_limits import ConnectionCap
 
     with pytest.raises(ValueError):
         ConnectionCap(0)

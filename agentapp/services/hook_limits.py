@@ -1,28 +1,24 @@
-"""Listening for webhooks without being exhaustible: a connection cap and idle deadline.
+"""How much one webhook listener lets any sender hold: limits and a connection cap.
 
-Shared by the app's receiver and the team relay. Why each guard exists (issue 16,
+Shared by the app's receiver (``services.hook_server``) and the team relay
+(``relay.listener``); imports no HTTP library. Why each guard exists (issue 16,
 item 4: 1,100 idle local connections used up the app's 1,024 descriptors):
 
 - ``max_connections``: beyond it a new connection is closed at once (RST), so
   a flood costs one descriptor for a moment, never one per attacker socket.
-- ``idle_timeout_s``: aiohttp's keep-alive timer, which in the installed
-  aiohttp also runs from the moment a connection opens and closes it when no
-  complete request head has arrived by then; so it is both the header
-  (slowloris) deadline and the idle keep-alive limit.
-- The body deadline is applied where the body is read (``read_delivery``).
-
-Imports aiohttp at module level: import this module only when a server starts.
+- ``idle_timeout_s``: a connection must send a complete request head within
+  this after it opens or after its last answer, else it is closed: both the
+  header (slowloris) deadline and the idle keep-alive limit.
+- ``body_timeout_s``: the whole body is due within this after the head (408),
+  applied where the body is read (``delivery_checks.read_delivery``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from aiohttp import web
 
 
 @dataclass(frozen=True)
@@ -46,7 +42,7 @@ class ConnectionCap:
         self.refused = 0
 
     def wrap(self, make: Callable[[], asyncio.BaseProtocol]) -> Callable[[], asyncio.BaseProtocol]:
-        """A protocol factory that counts (or refuses) around aiohttp's own."""
+        """A protocol factory that counts (or refuses) around the server's own."""
 
         def factory() -> asyncio.BaseProtocol:
             # Accepts come in batches before any connection_made runs, so the slot
@@ -71,7 +67,7 @@ class _Refused(asyncio.Protocol):
 
 
 class _Counted(asyncio.Protocol):
-    """Delegates every callback to aiohttp's handler; gives the slot back once."""
+    """Delegates every callback to the server's protocol; gives the slot back once."""
 
     def __init__(self, cap: ConnectionCap, inner: asyncio.BaseProtocol) -> None:
         self._cap = cap
@@ -98,40 +94,3 @@ class _Counted(asyncio.Protocol):
             self._released = True
             self._cap._release()
         self._inner.connection_lost(exc)
-
-
-class CappedSite(web.SockSite):
-    """``web.SockSite`` whose connections go through a ``ConnectionCap``."""
-
-    __slots__ = ("cap",)
-
-    def __init__(self, runner: web.BaseRunner, sock: socket.socket, cap: ConnectionCap) -> None:
-        super().__init__(runner, sock)
-        self.cap = cap
-
-    async def start(self) -> None:
-        await web.BaseSite.start(self)  # registers the site with its runner
-        server = self._runner.server
-        assert server is not None
-        loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(self.cap.wrap(server), sock=self._sock,
-                                                backlog=self._backlog)
-
-
-async def start_listener(app: web.Application, host: str, port: int,
-                         limits: HookLimits) -> tuple[web.AppRunner, CappedSite, int]:
-    """Serve ``app`` on ``host:port`` under ``limits``; returns runner, site and the port."""
-    runner = web.AppRunner(app, access_log=None,  # access logs would carry the secret path
-                           keepalive_timeout=limits.idle_timeout_s,
-                           # after an early answer (408, 413), drain the rest no longer than this
-                           lingering_time=limits.body_timeout_s)
-    await runner.setup()
-    sock = socket.create_server((host, port))
-    site = CappedSite(runner, sock, ConnectionCap(limits.max_connections))
-    try:
-        await site.start()
-    except BaseException:
-        sock.close()
-        await runner.cleanup()
-        raise
-    return runner, site, int(sock.getsockname()[1])
