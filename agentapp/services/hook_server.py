@@ -194,6 +194,7 @@ class _Connection:
             if head is None:
                 return  # the sender closed between requests
             answer = await self._handle(HookRequest(self._conn, self._reader, head, self._write))
+            self._skip_received_body()
             await self._answer(answer, head_only=head.method == b"HEAD")
             if self._conn.our_state is not h11.DONE or self._conn.their_state is not h11.DONE:
                 return await self._close()
@@ -201,9 +202,9 @@ class _Connection:
 
     async def _next_head(self) -> h11.Request | None:
         while True:
-            event = self._conn.next_event()
+            event = self._conn.next_event()  # refuses a head still incomplete past MAX_HEAD
             if event is h11.NEED_DATA:
-                self._conn.receive_data(await self._reader.read(_READ_SIZE))
+                self._conn.receive_data(await self._reader.read(MAX_HEAD))
             elif isinstance(event, h11.Request):
                 return event
             else:  # ConnectionClosed (nothing else can come before a request)
@@ -217,6 +218,20 @@ class _Connection:
         except Exception:
             log.exception("webhook handler failed")
             return Answer(500, {"ok": False, "error": "internal error"})
+
+    def _skip_received_body(self) -> None:
+        """Consume what is left of an early-answered body if it has all arrived already.
+
+        A 405 to a GET or a 404 to a small POST can then keep the connection;
+        a body still on its way means closing it after the answer.
+        """
+        while self._conn.their_state is h11.SEND_BODY:
+            try:
+                event = self._conn.next_event()
+            except h11.RemoteProtocolError:
+                return
+            if event is h11.NEED_DATA:
+                return
 
     async def _answer(self, answer: Answer, *, head_only: bool = False) -> None:
         body = json.dumps(answer.body).encode()
