@@ -21,6 +21,7 @@ import math
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from agentapp.core import signature
@@ -85,6 +86,19 @@ class AlreadyDelivered(DeliveryRefused):
 
     def __init__(self) -> None:
         super().__init__(200, "duplicate delivery")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a server answers: a status and a JSON object (``{"ok": ..., "error": ...}``)."""
+
+    status: int
+    body: dict[str, Any]
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def refused(cls, exc: DeliveryRefused) -> Answer:
+        return cls(exc.status, {"ok": False, "error": exc.message}, exc.headers)
 
 
 async def read_delivery(request: DeliveryRequest, expected_path: str, *, max_body: int,

@@ -31,32 +31,17 @@ import json
 import logging
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
 
 import h11
 
-from agentapp.services.delivery_checks import DeliveryRefused
+from agentapp.services.delivery_checks import Answer, DeliveryRefused
 from agentapp.services.hook_limits import ConnectionCap, HookLimits
 
 log = logging.getLogger(__name__)
 
 MAX_HEAD = 16 * 1024  # request line and headers together (h11's default)
 _READ_SIZE = 64 * 1024
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What to answer: a status and a JSON object (``{"ok": ..., "error": ...}``)."""
-
-    status: int
-    body: dict[str, Any]
-    headers: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def refused(cls, exc: DeliveryRefused) -> Answer:
-        return cls(exc.status, {"ok": False, "error": exc.message}, exc.headers)
 
 
 class HookRequest:

@@ -18,7 +18,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentapp.core.call import CallEvent
 from agentapp.core.events import BadEvent, CallRecordNotice, parse_webhook
@@ -26,6 +26,7 @@ from agentapp.logging_setup import RepeatThrottle
 from agentapp.services.delivery_checks import (
     HOOK_PREFIX,
     AlreadyDelivered,
+    Answer,
     DeliveryRefused,
     decode_body,
     read_delivery,
@@ -34,9 +35,11 @@ from agentapp.services.delivery_checks import (
     throttle_logs,
 )
 from agentapp.services.hook_limits import ConnectionCap, HookLimits
-from agentapp.services.hook_server import Answer, HookRequest, HookServer
 from agentapp.services.observable import Observable
 from agentapp.services.replay_window import ReplayWindow
+
+if TYPE_CHECKING:
+    from agentapp.services.hook_server import HookRequest, HookServer
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +93,9 @@ class WebhookReceiver:
         if self._server is not None:
             return self.url
         self._path_token = secrets.token_urlsafe(24)
+        # h11 (~6 ms) is loaded when a receiver starts, not before the main window paints.
+        from agentapp.services.hook_server import HookServer
+
         self._limits = self._limits or HookLimits()
         server = HookServer(self._handle, self._limits)
         port = await server.start(self._host, self._port)
