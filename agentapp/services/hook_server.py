@@ -61,6 +61,8 @@ class HookRequest:
         length = self._headers.get("content-length")
         chunked = "transfer-encoding" in self._headers  # h11 framed it by chunks
         self.content_length = int(length) if length is not None and not chunked else None
+        # Both framings at once: read as chunked, then close (RFC 9112, 6.3).
+        self.ambiguous = chunked and length is not None
         self._pending = b""
         self._ended = False
 
@@ -178,9 +180,10 @@ class _Connection:
                 return await self._close()
             if head is None:
                 return  # the sender closed between requests
-            answer = await self._handle(HookRequest(self._conn, self._reader, head, self._write))
+            request = HookRequest(self._conn, self._reader, head, self._write)
+            answer = await self._handle(request)
             self._skip_received_body()
-            await self._answer(answer, head_only=head.method == b"HEAD")
+            await self._answer(answer, head_only=head.method == b"HEAD", close=request.ambiguous)
             if self._conn.our_state is not h11.DONE or self._conn.their_state is not h11.DONE:
                 return await self._close()
             self._conn.start_next_cycle()
@@ -218,14 +221,15 @@ class _Connection:
             if event is h11.NEED_DATA:
                 return
 
-    async def _answer(self, answer: Answer, *, head_only: bool = False) -> None:
+    async def _answer(self, answer: Answer, *, head_only: bool = False,
+                      close: bool = False) -> None:
         body = json.dumps(answer.body).encode()
         headers = [("Content-Type", "application/json; charset=utf-8"),
                    ("Content-Length", str(len(body))), *answer.headers]
-        if self._conn.their_state is not h11.DONE:  # body unread, or unreadable: close after
+        if close or self._conn.their_state is not h11.DONE:  # e.g. body unread: close after
             headers.append(("Connection", "close"))
         events: list[h11.Event] = [h11.Response(status_code=answer.status, headers=headers,
-                                                reason=HTTPStatus(answer.status).phrase.encode())]
+                                                reason=_reason(answer.status))]
         if not head_only:
             events.append(h11.Data(data=body))
         events.append(h11.EndOfMessage())
@@ -248,3 +252,10 @@ class _Connection:
                 while await self._reader.read(_READ_SIZE):
                     pass
         self._writer.close()
+
+
+def _reason(status: int) -> bytes:
+    try:
+        return HTTPStatus(status).phrase.encode()
+    except ValueError:  # a status Python does not name: the phrase is optional
+        return b""

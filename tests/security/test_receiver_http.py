@@ -158,6 +158,13 @@ def test_chunked_bodies_are_read_and_bounded(receiver: RunningReceiver) -> None:
         [(status, _, _)] = read_answers(sock, 1)
         assert status == b"HTTP/1.1 200 OK"
     assert receiver.fed[-1].event_id == "chunked"
+    # Chunked and a Content-Length as well: read as chunked, answered, then closed.
+    body = ring_body(event_id="both", logid="33")
+    with connect(receiver) as sock:
+        sock.sendall(chunked(path, body, 7, signed(body) | {"Content-Length": "5"}))
+        answer = read_until_closed(sock, within=15)
+    assert answer.startswith(b"HTTP/1.1 200 OK") and b"Connection: close" in answer
+    assert receiver.fed[-1].event_id == "both"
     # 80 KiB in 8 KiB chunks, no Content-Length to refuse it up front: 413 once the
     # limit (64 KiB) is passed.
     big = ring_body(pad="x" * 80_000)
