@@ -177,6 +177,11 @@ def _uncached_pyside_check() -> None:
             return False
 
     setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 (no stubs for it)
+    # The modules imported before PySide6 were already checked the old way (typing,
+    # inspect, argparse...: ~0.7 MiB of cached lines); linecache is only a cache.
+    import linecache
+
+    linecache.clearcache()
 
 
 def make_qapp() -> QApplication:
