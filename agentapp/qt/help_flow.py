@@ -28,10 +28,11 @@ if TYPE_CHECKING:  # each window loads when the agent first opens it
     from agentapp.ui.help_shortcuts import ShortcutsSheet
 
 # The libraries an answer from support most often depends on (distribution names).
-KEY_LIBRARIES = (("httpx", "httpx"), ("qasync", "qasync"), ("aiohttp", "aiohttp"),
-                 ("phonenumbers", "phonenumbers"), ("keyring", "keyring"),
-                 ("sounddevice", "sounddevice"), ("soundfile", "soundfile"),
-                 ("numpy", "numpy"), ("platformdirs", "platformdirs"), ("nats-py", "nats-py"))
+KEY_LIBRARIES = (("httpx", "httpx"), ("h11", "h11"), ("qasync", "qasync"),
+                 ("aiohttp", "aiohttp"), ("phonenumbers", "phonenumbers"),
+                 ("keyring", "keyring"), ("sounddevice", "sounddevice"),
+                 ("soundfile", "soundfile"), ("numpy", "numpy"),
+                 ("platformdirs", "platformdirs"), ("nats-py", "nats-py"))
 D = TypeVar("D", bound=QDialog)
 MISSING_GUIDE = ("# User guide missing\n\nThis install has no user guide "
                  "(`help/user-guide.md` was not packaged). It is in the project's "
