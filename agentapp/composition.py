@@ -274,6 +274,18 @@ async def start_relay(services: SessionServices, relay: RelayAccess,
     log.info("live call events from the team relay (%d server(s))", len(relay.urls))
 
 
+async def register_events(services: SessionServices, settings: Settings,
+                          relay: RelayAccess | None) -> str:
+    """Settings' *Register webhook*: the team relay when one is configured, else this
+    app's own receiver; returns what to tell the agent."""
+    if relay is None:
+        return await start_receiver(services, settings)
+    if not relay.webhook_url:
+        return ("A team relay is configured: set the relay's webhook URL to register "
+                "it. This app does not register a webhook of its own.")
+    return await register_relay(services, relay)
+
+
 async def register_relay(services: SessionServices, relay: RelayAccess) -> str:
     """Register the relay's URL as the account's webhook; returns what to tell the agent."""
     try:

@@ -26,9 +26,8 @@ from agentapp.composition import (
     SessionClock,
     SessionServices,
     build_session,
-    register_relay,
+    register_events,
     relay_access,
-    start_receiver,
 )
 from agentapp.demo import DemoSandbox
 from agentapp.logging_setup import configure_logging, install_excepthook
@@ -259,13 +258,8 @@ class AppRuntime:
         """Register the team relay, or else this app's own receiver (on request)."""
         if self._services is None:
             return "Sign in first: there is no account to register with."
-        relay = await self._relay_access()
-        if relay is not None:
-            if not relay.webhook_url:
-                return ("A team relay is configured: set the relay's webhook URL to register "
-                        "it. This app does not register a webhook of its own.")
-            return await register_relay(self._services, relay)
-        return await start_receiver(self._services, self._settings)
+        return await register_events(self._services, self._settings,
+                                     await self._relay_access())
 
     async def _relay_access(self) -> RelayAccess | None:
         return await relay_access(self._launch, self._settings, self._env_relay, self._secrets)
