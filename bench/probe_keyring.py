@@ -7,18 +7,10 @@ probed app reads its token from "the keyring" the way it does in production
 
 from __future__ import annotations
 
-import os
-
 from bench.probe import KEYRING_PROFILE_ENV, KEYRING_TOKEN_ENV
-from testkit.keyrings import MemoryKeyring
+from testkit.keyrings import EnvKeyring
 
 
-class ProbeKeyring(MemoryKeyring):
-    def __init__(self) -> None:
-        super().__init__()
-        from agentapp.secrets import SERVICE_NAME
-
-        token = os.environ.pop(KEYRING_TOKEN_ENV, "")
-        profile = os.environ.get(KEYRING_PROFILE_ENV, "")
-        if token and profile:
-            self.passwords[(SERVICE_NAME, profile)] = token
+class ProbeKeyring(EnvKeyring):
+    TOKEN_ENV = KEYRING_TOKEN_ENV
+    PROFILE_ENV = KEYRING_PROFILE_ENV

@@ -11,6 +11,7 @@ import os
 import time
 from pathlib import Path
 
+from testkit import keyrings
 from testkit.keyrings import MemoryKeyring
 
 # A directory: the holding keyring writes ``waiting`` (its pid) there and waits for ``release``.
@@ -44,17 +45,11 @@ class HoldingKeyring(MemoryKeyring):
         super().set_password(service, username, password)
 
 
-class EnvKeyring(MemoryKeyring):
+class EnvKeyring(keyrings.EnvKeyring):
     """Holds the token a test handed over in ``TOKEN_ENV`` for ``PROFILE_ENV``'s profile."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        from agentapp.secrets import SERVICE_NAME
-
-        token = os.environ.pop(TOKEN_ENV, "")
-        profile = os.environ.get(PROFILE_ENV, "")
-        if token and profile:
-            self.passwords[(SERVICE_NAME, profile)] = token
+    TOKEN_ENV = TOKEN_ENV
+    PROFILE_ENV = PROFILE_ENV
 
 
 class ChattyKeyring(MemoryKeyring):

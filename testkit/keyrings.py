@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
@@ -26,6 +28,28 @@ class MemoryKeyring(KeyringBackend):
             del self.passwords[(service, username)]
         except KeyError:
             raise PasswordDeleteError(username) from None
+
+
+class EnvKeyring(MemoryKeyring):
+    """Holds a token handed over through the environment, for one profile.
+
+    For a keyring that lives in another process (the app's keyring helper, loaded
+    there by ``PYTHON_KEYRING_BACKEND``): the token is popped from ``TOKEN_ENV`` at
+    once, so nothing started later inherits it; ``PROFILE_ENV`` names the profile.
+    Subclasses choose the two variable names.
+    """
+
+    TOKEN_ENV = ""
+    PROFILE_ENV = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from agentapp.secrets import SERVICE_NAME
+
+        token = os.environ.pop(self.TOKEN_ENV, "")
+        profile = os.environ.get(self.PROFILE_ENV, "")
+        if token and profile:
+            self.passwords[(SERVICE_NAME, profile)] = token
 
 
 class BrokenKeyring(MemoryKeyring):
